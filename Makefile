@@ -1,0 +1,52 @@
+# StegnoX: `make run` starts the app, `make test` runs every test. Both set up everything they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install only when the project's dependency list changes.
+STAMP_RUN  := $(VENV)/.stamp-run
+STAMP_TEST := $(VENV)/.stamp-test
+STAMP_PKG  := $(VENV)/.stamp-package
+# STEGNOX_PACKAGING_TESTS=1 (set by .ci/run) also installs the freezer and the tools the installer tests use.
+TEST_STAMP   := $(if $(STEGNOX_PACKAGING_TESTS),$(STAMP_PKG),$(STAMP_TEST))
+SYSDEPS_EXTRA ?= $(if $(STEGNOX_PACKAGING_TESTS),binutils desktop-file-utils dpkg-dev,)
+
+.PHONY: run test test-all bench package sysdeps clean
+
+run: sysdeps $(STAMP_RUN)
+	$(BIN)/stegnox
+
+test: sysdeps $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP_TEST)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/queue_bench.py
+	$(BIN)/python benchmarks/engine_bench.py
+	$(BIN)/python benchmarks/detect_bench.py
+
+package: SYSDEPS_EXTRA = binutils desktop-file-utils dpkg-dev
+package: sysdeps $(STAMP_PKG)
+	$(BIN)/python packaging/build_linux.py
+
+sysdeps:
+	@sh packaging/sysdeps.sh $(SYSDEPS_EXTRA)
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "StegnoX needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(STAMP_TEST): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(STAMP_RUN)
+
+$(STAMP_PKG): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test,package]'
+	@touch $@ $(STAMP_RUN) $(STAMP_TEST)
+
+clean:
+	rm -rf $(VENV) build dist packaging/out .pytest_cache

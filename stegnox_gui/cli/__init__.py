@@ -1,0 +1,1 @@
+"""The `stegnox` command line: one module per subcommand."""

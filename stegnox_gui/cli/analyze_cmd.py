@@ -1,0 +1,9 @@
+"""`stegnox analyze`: placeholder until its issue lands (replaced by the real command)."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyze", help="(not built yet)")
+    p.set_defaults(func=lambda args: print("stegnox analyze is not built yet") or 2)

@@ -1,0 +1,9 @@
+"""`stegnox worker`: placeholder until its issue lands (replaced by the real command)."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="(not built yet)")
+    p.set_defaults(func=lambda args: print("stegnox worker is not built yet") or 2)

@@ -1,0 +1,15 @@
+"""The registry: every analysis method, in the order they run. One line per method module;
+each module defines `METHOD`. Extraction methods first, statistical detectors after."""
+from __future__ import annotations
+
+import importlib
+
+from stegnox_gui.engine.method import Method
+
+REGISTRY: list[str] = [
+]
+
+
+def all_methods() -> list[Method]:
+    """Instances of every registered method, in registry order."""
+    return [importlib.import_module(f"{__name__}.{name}").METHOD for name in REGISTRY]
