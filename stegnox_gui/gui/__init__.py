@@ -1,0 +1,1 @@
+"""The desktop app (PySide6): main window, job table, workers bridge, results and reports."""
