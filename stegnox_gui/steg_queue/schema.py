@@ -1,0 +1,110 @@
+"""The queue database's schema and its migrations (PRAGMA user_version is the schema version).
+
+Tables:
+- jobs: one row per job. `seq` is the insertion order (FIFO within a priority, stable pages),
+  `rev` the change-feed revision of the last write that touched the row, `lease_until` the
+  deadline of a processing job's lease. verdict/score/message are copied from the results at
+  completion so tables can show them without loading results.
+- results: the (possibly large) engine result of a completed job, kept apart so lists stay fast.
+- counts: job counts per (status, priority), kept exact by triggers so stats never scan jobs.
+- removed: tombstones (rev, job_id) of deleted jobs, for the change feed.
+- state: one row: the current revision and the revision below which tombstones were pruned.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE jobs (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id       TEXT NOT NULL UNIQUE,
+    image_path   TEXT NOT NULL,
+    priority     INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    metadata     TEXT,
+    error        TEXT,
+    worker_id    TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    created_at   REAL NOT NULL,
+    started_at   REAL,
+    completed_at REAL,
+    updated_at   REAL NOT NULL,
+    lease_until  REAL,
+    rev          INTEGER NOT NULL,
+    verdict      TEXT,
+    score        REAL,
+    message      TEXT
+);
+CREATE INDEX jobs_claim    ON jobs(priority DESC, seq) WHERE status = 'pending';
+CREATE INDEX jobs_lease    ON jobs(lease_until) WHERE status = 'processing';
+CREATE INDEX jobs_rev      ON jobs(rev);
+CREATE INDEX jobs_status   ON jobs(status, seq);
+CREATE INDEX jobs_finished ON jobs(completed_at) WHERE status IN ('completed', 'failed', 'cancelled');
+
+CREATE TABLE results (
+    seq  INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+
+CREATE TABLE counts (
+    status   TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    n        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (status, priority)
+) WITHOUT ROWID;
+
+CREATE TABLE removed (
+    rev        INTEGER NOT NULL,
+    job_id     TEXT NOT NULL,
+    removed_at REAL NOT NULL
+);
+CREATE INDEX removed_rev ON removed(rev);
+
+CREATE TABLE state (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    rev            INTEGER NOT NULL,
+    tombstone_floor INTEGER NOT NULL
+);
+INSERT INTO state (id, rev, tombstone_floor) VALUES (1, 0, 0);
+
+-- Inserts are counted by the queue itself (one statement per batch); updates and deletes here.
+CREATE TRIGGER jobs_count_update AFTER UPDATE OF status, priority ON jobs
+WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority
+BEGIN
+    UPDATE counts SET n = n - 1 WHERE status = old.status AND priority = old.priority;
+    INSERT INTO counts (status, priority, n) VALUES (new.status, new.priority, 1)
+        ON CONFLICT (status, priority) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER jobs_count_delete AFTER DELETE ON jobs
+BEGIN
+    UPDATE counts SET n = n - 1 WHERE status = old.status AND priority = old.priority;
+END;
+"""
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V1):
+        conn.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements (triggers contain ';' inside BEGIN ... END)."""
+    statements, current = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        current.append(line)
+        joined = "\n".join(current)
+        if sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    return statements
+
+
+# MIGRATIONS[v] upgrades a database at version v to v + 1, inside the caller's transaction.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: _migrate_0_to_1,
+}
