@@ -1,0 +1,105 @@
+"""Polls the queue's change feed off the GUI thread and hands row batches to the GUI.
+
+A QTimer ticks every `interval_ms`; when no fetch is in flight, a runnable on a one-thread pool
+calls `changes_since(rev)` (and every few ticks `get_queue_stats()`), converts jobs to JobRows
+and emits the batch. The GUI thread only applies ready rows, so a burst of 10,000 new jobs costs it
+one insert, and jobs added by other processes (the CLI, a `stegnox worker`) show up by themselves.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from stegnox_gui.gui.job_rows import JobRow, rows_from_jobs
+
+
+class _FetchSignals(QObject):
+    done = Signal(object)  # dict with rows, removed, rev, stats, error
+
+
+class _Fetch(QRunnable):
+    def __init__(self, queue: Any, rev: int, want_stats: bool, signals: _FetchSignals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.queue, self.rev, self.want_stats, self.signals = queue, rev, want_stats, signals
+
+    def run(self) -> None:
+        out: dict[str, Any] = {"rows": [], "removed": [], "rev": self.rev, "stats": None, "error": None}
+        try:
+            changes = self.queue.changes_since(self.rev)
+            out["rows"] = rows_from_jobs(changes.get("jobs", []))
+            out["removed"] = list(changes.get("removed", []))
+            out["rev"] = int(changes.get("rev", self.rev))
+            out["full"] = bool(changes.get("reset", False))
+            if self.want_stats:
+                out["stats"] = self.queue.get_queue_stats()
+        except Exception as exc:  # the database is locked or gone: say so, keep polling
+            out["error"] = f"{type(exc).__name__}: {exc}"
+        self.signals.done.emit(out)
+
+
+class ChangeFeed(QObject):
+    """Emits `changed(rows, removed)` with new/changed JobRows and removed ids; `stats(dict)`."""
+
+    changed = Signal(list, list)
+    stats = Signal(dict)
+    error = Signal(str)
+    loaded = Signal()  # the first batch (every existing job) was applied
+
+    def __init__(self, queue: Any, interval_ms: int = 150, stats_every: int = 5, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.rev = 0
+        self._stats_every = max(1, stats_every)
+        self._ticks = 0
+        self._busy = False
+        self._loaded = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _FetchSignals()
+        self._signals.done.connect(self._on_done)
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.poll)
+        self.last_poll_seconds = 0.0
+        self._started_at = 0.0
+
+    def start(self) -> None:
+        self._timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._pool.waitForDone(5000)
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    def poll(self, *, stats: bool = False) -> None:
+        """Start a fetch now unless one is in flight."""
+        if self._busy:
+            return
+        self._busy = True
+        self._ticks += 1
+        want_stats = stats or not self._loaded or self._ticks % self._stats_every == 0
+        self._started_at = time.perf_counter()
+        self._pool.start(_Fetch(self.queue, self.rev, want_stats, self._signals))
+
+    def _on_done(self, out: dict) -> None:
+        self._busy = False
+        self.last_poll_seconds = time.perf_counter() - self._started_at
+        if out["error"]:
+            self.error.emit(out["error"])
+            return
+        self.rev = out["rev"]
+        rows: list[JobRow] = out["rows"]
+        if rows or out["removed"]:
+            self.changed.emit(rows, out["removed"])
+        if out["stats"] is not None:
+            self.stats.emit(out["stats"])
+        if not self._loaded:
+            self._loaded = True
+            self.loaded.emit()
