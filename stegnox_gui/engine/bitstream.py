@@ -171,6 +171,19 @@ def selection_indices(selection: str, total: int, count: int) -> np.ndarray:
     raise ValueError(f"Unknown selection {selection!r}")
 
 
+def selection_size(selection: str, total: int) -> int:
+    """How many of `total` pixels a selection visits (prime: Rosser-Schoenfeld upper bound)."""
+    if selection == "all" or total < 64:
+        return total if selection == "all" else len(selection_indices(selection, total, total))
+    if selection == "prime":
+        return min(total, int(1.25506 * total / math.log(total)) + 1)
+    if selection == "composite":
+        return total
+    if selection == "triangular":
+        return int(math.isqrt(2 * total)) + 1
+    return len(_sparse_sequence(selection, total))
+
+
 # ---------------------------------------------------------------- extraction
 
 class BitSource:
@@ -212,12 +225,9 @@ class BitSource:
         return out
 
     def capacity_bytes(self, layout: Layout) -> int:
-        """How many whole bytes the layout's stream holds."""
-        if layout.selection == "all":
-            pixels = self.pixel_count
-        else:
-            pixels = len(selection_indices(layout.selection, self.pixel_count, self.pixel_count))
-        return pixels * layout.bits_per_pixel // 8
+        """How many whole bytes the layout's stream holds (an upper bound for prime/composite
+        selections, which would need a sieve over every pixel to count exactly)."""
+        return selection_size(layout.selection, self.pixel_count) * layout.bits_per_pixel // 8
 
     def pixels_for(self, layout: Layout, nbytes: int) -> int:
         """Number of selected pixels that hold the first `nbytes` bytes."""

@@ -75,10 +75,13 @@ def text_score(data: bytes) -> float:
     score *= _ramp(letter_frac, 0.4, 0.7)
     score *= _ramp(voweled, 0.5, 0.85)
     score *= 1.0 - long_words
-    if spaces == 0 and n > 24:
-        score *= 0.35  # long text without a single space: an identifier or encoding, not prose
+    if spaces == 0:
+        score *= 0.3  # no space at all: an identifier, an encoding or noise, not prose
     elif not 2.0 <= mean_len <= 12.0:
         score *= 0.4
+    lower = sum(1 for c in text if c.islower())
+    if letters >= 8 and lower < 0.4 * letters and spaces < n / 12:
+        score *= 0.5  # mostly capitals and few spaces: nibble patterns of smooth areas look like this
     if n >= 64 and len(zlib.compress(data)) < 0.25 * n:
         score *= 0.3  # far too repetitive for prose
     score *= _ramp(n, 4, MIN_TEXT_CHARS + 8)  # short strings are weak evidence however they look

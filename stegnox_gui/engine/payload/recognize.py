@@ -1,0 +1,199 @@
+"""What an extracted stream holds at its start: a tool's header and payload, a known file, a zlib
+stream, or readable text. Payloads are cut to their true length.
+
+Streams are usually prefixes of a longer stream (a few hundred bytes are enough to recognise most
+payloads). When the evidence runs past the prefix, the result says how many stream bytes it needs
+(`needed`) and the caller extracts that much and calls again.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from stegnox_gui.engine.payload import headers as hdr
+from stegnox_gui.engine.payload.decode import decode_layers
+from stegnox_gui.engine.payload.signatures import Carved, match_at
+from stegnox_gui.engine.payload.text import (MIN_TEXT_CHARS, TEXT_THRESHOLD, leading_text, text_run_length,
+                                             text_score)
+
+MAX_GROW = 64 * 1024 * 1024  # never ask for more than this many stream bytes
+# File types whose validators rest on short magics: believed a little less when found in noise.
+_WEAK_TYPES = {"bmp", "mp3", "pe", "zlib"}
+
+
+@dataclass
+class Recognized:
+    """A payload found at the start of a stream (after a header, if any)."""
+
+    kind: str  # "text" | "file"
+    type: str  # "text", "png", "zip", "zlib", "data" (strong header, unreadable payload), ...
+    payload: bytes
+    confidence: float
+    offset: int = 0  # where the payload starts in the stream
+    params: dict[str, Any] = field(default_factory=dict)  # header, filename, encoding chain, ...
+    preview: str | None = None  # a readable rendering when the raw payload is not (zip members, zlib text)
+    needed: int | None = None  # set when the stream is too short: extract this many bytes and retry
+
+    @property
+    def incomplete(self) -> bool:
+        return self.needed is not None
+
+
+def _grow(have: int, capacity: int) -> int:
+    return min(capacity, MAX_GROW, max(have * 16, 64 * 1024))
+
+
+def recognize(stream: bytes, *, capacity: int | None = None) -> list[Recognized]:
+    """Payloads at the start of `stream`, best first. `capacity` is the size of the whole stream the
+    prefix comes from (default: this is the whole stream)."""
+    cap = len(stream) if capacity is None else capacity
+    results: list[Recognized] = []
+    for h in hdr.find_headers(stream, cap):
+        r = _from_header(stream, h, cap)
+        if r is not None:
+            results.append(r)
+    if not any(r.params.get("header") for r in results if not r.incomplete):
+        file = _file_at_start(stream, cap)
+        if file is not None:
+            results.append(file)
+        text = _text_at_start(stream, cap)
+        if text is not None:
+            results.append(text)
+    results.sort(key=lambda r: -r.confidence)
+    return results
+
+
+def describe_payload(payload: bytes, *, header: bool) -> Recognized | None:
+    """Classify a payload already cut to its length (by a header): text, a file, an encoding of one.
+    Without a header the payload must read as text or be a complete known file."""
+    file = match_at(payload, 0)
+    if file is not None and file.complete and file.length >= len(payload) - 2:
+        return _file_result(payload[:file.length], file, 0.97 if header else 0.95)
+    score = text_score(payload)
+    if score >= TEXT_THRESHOLD:
+        r = Recognized("text", "text", payload, 0.9 + 0.08 * score)
+        decoded = decode_layers(payload)
+        if decoded is not None and decoded.chain:
+            r.params["encoding"] = decoded.description
+            r.preview = _render(decoded.data)
+        return r
+    decoded = decode_layers(payload)
+    if decoded is not None and decoded.chain:
+        inner = match_at(decoded.data, 0)
+        r = Recognized("file" if inner else "text", inner.type if inner else "text", payload, 0.93,
+                       params={"encoding": decoded.description}, preview=_render(decoded.data))
+        return r
+    return None
+
+
+def _from_header(stream: bytes, h: hdr.HeaderPayload, cap: int) -> Recognized | None:
+    params: dict[str, Any] = {"header": h.header, "header_length": h.offset, "payload_length": h.length}
+    if h.filename:
+        params["filename"] = h.filename
+    params.update({k: v for k, v in h.info.items() if v is not None})
+    if h.end > len(stream):
+        if not h.strong and not _promising(stream[h.offset:]):
+            return None
+        return Recognized("file", "data", b"", 0.0, h.offset, params, needed=h.end)
+    payload = h.payload(stream)
+    r = describe_payload(payload, header=True)
+    if r is None:
+        if not h.strong:
+            return None
+        r = Recognized("file", "data", payload, 0.9)  # e.g. an encrypted stegpy/OpenStego payload
+    r.offset = h.offset
+    r.params = {**params, **r.params}
+    r.confidence = max(r.confidence, 0.97 if h.strong else r.confidence)
+    return r
+
+
+def _promising(start: bytes) -> bool:
+    """Whether the visible start of a length-delimited payload looks like a payload at all."""
+    if len(start) < 8:
+        return False
+    if match_at(start, 0) is not None:
+        return True
+    return text_run_length(start) == len(start) and text_score(start) >= TEXT_THRESHOLD
+
+
+def _file_at_start(stream: bytes, cap: int) -> Recognized | None:
+    carved = match_at(stream, 0)
+    if carved is None:
+        return None
+    if not carved.complete:
+        if cap > len(stream):
+            return Recognized("file", carved.type, b"", 0.0, needed=_grow(len(stream), cap))
+        conf = 0.6  # a file that starts here but runs past the end of the image's capacity
+    else:
+        conf = 0.85 if carved.type in _WEAK_TYPES else 0.95
+    return _file_result(carved.bytes_of(stream), carved, conf)
+
+
+def _file_result(data: bytes, carved: Carved, conf: float) -> Recognized:
+    r = Recognized("file", carved.type, data, conf, params={"file": carved.description})
+    if not carved.complete:
+        r.params["truncated"] = True
+    if carved.type == "zip":
+        r.preview = _zip_preview(data)
+    elif carved.type == "zlib":
+        try:
+            r.preview = _render(zlib.decompress(data))
+        except zlib.error:
+            pass
+    return r
+
+
+def _text_at_start(stream: bytes, cap: int) -> Recognized | None:
+    run = text_run_length(stream)
+    if run < MIN_TEXT_CHARS:
+        return None
+    if run == len(stream) and cap > len(stream):
+        if text_score(stream) < TEXT_THRESHOLD:
+            return None
+        return Recognized("text", "text", b"", 0.0, needed=_grow(len(stream), cap))
+    text = leading_text(stream)
+    if text is None:
+        return None
+    score = text_score(text)
+    length_factor = min(1.0, (len(text) - MIN_TEXT_CHARS) / 36)
+    r = Recognized("text", "text", text, (0.72 + 0.24 * length_factor) * (0.8 + 0.2 * score),
+                   params={"header": None})
+    decoded = decode_layers(text)
+    if decoded is not None and decoded.chain:
+        r.params["encoding"] = decoded.description
+        r.preview = _render(decoded.data)
+    return r
+
+
+def _render(data: bytes) -> str:
+    """Text when the data reads as text, else a short hex view."""
+    if text_score(data) >= TEXT_THRESHOLD:
+        return data[:4096].decode("utf-8", "replace")
+    kind = match_at(data, 0)
+    label = f"{kind.description}: " if kind else ""
+    return label + data[:64].hex(" ")
+
+
+def _zip_preview(data: bytes) -> str | None:
+    """The members of a ZIP and the text of small readable ones."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            lines = []
+            for info in zf.infolist()[:20]:
+                line = f"{info.filename} ({info.file_size} bytes)"
+                if info.file_size <= 4096 and not info.flag_bits & 0x1:
+                    try:
+                        content = zf.read(info)
+                        if text_score(content) >= TEXT_THRESHOLD:
+                            line += ":\n" + content.decode("utf-8", "replace")
+                    except Exception:
+                        pass
+                elif info.flag_bits & 0x1:
+                    line += " [encrypted]"
+                lines.append(line)
+            return "ZIP archive:\n" + "\n".join(lines)
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError):
+        return None
