@@ -7,6 +7,7 @@ import importlib
 from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
+    "lsb",
 ]
 
 
