@@ -92,32 +92,41 @@ _JPEG_SECOND = set(range(0xC0, 0xD0)) | set(range(0xDB, 0xE0)) | set(range(0xE0,
 
 def jpeg_end(d: bytes, off: int) -> tuple[int, bool]:
     """End of the JPEG starting at `off` (just after its EOI) walking segments; (end, complete)."""
+    end, complete, _ = _jpeg_walk(d, off)
+    return end, complete
+
+
+def _jpeg_walk(d: bytes, off: int) -> tuple[int, bool, bool]:
+    """(end, complete, saw a frame or scan header) for the JPEG at `off`."""
     n = len(d)
     p = off + 2
+    framed = False
     while p + 4 <= n:
         if d[p] != 0xFF:
-            return n, False
+            return n, False, False  # not a marker where one must be: not (or no longer) a JPEG
         marker = d[p + 1]
         if marker == 0xFF:  # fill byte
             p += 1
             continue
         if marker == 0xD9:
-            return p + 2, True
+            return p + 2, True, framed
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             p += 2
             continue
         seglen = _u16be(d, p + 2)
         if seglen < 2:
-            return n, False
+            return n, False, False
+        if marker in (0xC0, 0xC1, 0xC2, 0xC4, 0xDB, 0xDA):
+            framed = True
         p += 2 + seglen
         if marker == 0xDA:  # entropy-coded data up to the next real marker
             m = _JPEG_NEXT_MARKER.search(d, p)
             if m is None:
-                return n, False
+                return n, False, framed
             p = m.start()
     if p + 2 <= n and d[p:p + 2] == b"\xff\xd9":
-        return p + 2, True
-    return n, False
+        return p + 2, True, framed
+    return n, False, framed
 
 
 def _jpeg(d: bytes, off: int) -> _Parsed | None:
@@ -125,8 +134,8 @@ def _jpeg(d: bytes, off: int) -> _Parsed | None:
         return None
     if d[off + 3] != 0xD9 and _u16be(d, off + 4) < 2:
         return None
-    end, complete = jpeg_end(d, off)
-    if end - off < 64:  # too small to hold tables, a frame header and a scan
+    end, complete, framed = _jpeg_walk(d, off)
+    if not framed or end - off < 64:  # no tables, frame or scan header: not a JPEG
         return None
     desc = "JPEG image"
     sof = re.compile(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]").search(d, off, end)
@@ -138,35 +147,43 @@ def _jpeg(d: bytes, off: int) -> _Parsed | None:
 
 def gif_end(d: bytes, off: int) -> tuple[int, bool]:
     """End of the GIF starting at `off` (just after its trailer byte); (end, complete)."""
+    end, complete, _ = _gif_walk(d, off)
+    return end, complete
+
+
+def _gif_walk(d: bytes, off: int) -> tuple[int, bool, int]:
+    """(end, complete, blocks read) of the GIF at `off`; a GIF cut by garbage ends where it starts."""
     n = len(d)
     p = off + 13
     if p > n:
-        return n, False
+        return n, False, 0
     flags = d[off + 10]
     if flags & 0x80:
         p += 3 * (2 << (flags & 7))
+    blocks = 0
     while p < n:
         b = d[p]
         if b == 0x3B:
-            return p + 1, True
+            return p + 1, True, blocks
         if b == 0x21:
             p += 2
         elif b == 0x2C:
             if p + 10 > n:
-                return n, False
+                return n, False, blocks
             lflags = d[p + 9]
             p += 10
             if lflags & 0x80:
                 p += 3 * (2 << (lflags & 7))
             p += 1  # LZW minimum code size
         else:
-            return n, False
+            return p, False, blocks
         while p < n:  # data sub-blocks
             size = d[p]
             p += 1 + size
             if size == 0:
+                blocks += 1
                 break
-    return n, False
+    return n, False, blocks
 
 
 def _gif(d: bytes, off: int) -> _Parsed | None:
@@ -175,8 +192,8 @@ def _gif(d: bytes, off: int) -> _Parsed | None:
     w, h = _u16le(d, off + 6), _u16le(d, off + 8)
     if w == 0 or h == 0:
         return None
-    end, complete = gif_end(d, off)
-    if end - off < 20:
+    end, complete, blocks = _gif_walk(d, off)
+    if blocks == 0 or end - off < 20:
         return None
     return end - off, f"GIF image {w}x{h}" + ("" if complete else " (truncated)"), complete
 

@@ -1,0 +1,108 @@
+"""parse_container: PNG chunks, JPEG segments, GIF blocks, BMP fields, end offsets; never raises."""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from stegnox_gui.engine.container import parse_container
+
+
+def _img(fmt: str, size=(40, 30), **kw) -> bytes:
+    rng = np.random.default_rng(5)
+    arr = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def test_png_chunks_crc_and_end():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "GIMP 2.10")
+    raw = _img("PNG", pnginfo=info)
+    c = parse_container(raw + b"tail", "PNG")
+    assert [p.name for p in c.chunks][0] == "IHDR" and c.chunks[-1].name == "IEND"
+    assert all(p.crc_ok for p in c.chunks)
+    assert c.end_offset == len(raw) and c.trailing == b"tail" and c.complete
+    assert c.header["width"] == 40 and c.header["height"] == 30
+    text = c.find("tEXt")[0]
+    assert text.data(c.raw) == b"Software\x00GIMP 2.10"
+    inflated = c.png_inflate()
+    assert inflated.complete and len(inflated.data) == c.png_expected_size() == 30 * (1 + 40 * 3)
+    assert c.png_inflate() is inflated  # decompressed once, cached
+
+
+def test_png_bad_crc_is_recorded_not_fatal():
+    raw = bytearray(_img("PNG"))
+    raw[29] ^= 0xFF  # inside IHDR's CRC
+    c = parse_container(bytes(raw), "PNG")
+    assert c.chunks[0].crc_ok is False
+    assert any("CRC error in chunk IHDR" in p for p in c.problems)
+    assert c.complete
+
+
+def test_jpeg_segments_end_at_the_real_eoi():
+    raw = _img("JPEG", quality=80)
+    c = parse_container(raw + b"\xff\xd9appended", "JPEG")
+    names = [p.name for p in c.segments]
+    assert names[0] == "SOI" and "SOS" in names and names[-1] == "EOI"
+    assert c.end_offset == len(raw) and c.trailing == b"\xff\xd9appended"
+    assert c.header["width"] == 40 and c.header["height"] == 30
+    assert c.pixel_ranges and c.pixel_ranges[0][1] > 0
+
+
+def test_jpeg_bytes_between_segments_are_gaps():
+    raw = _img("JPEG", quality=80)
+    # Insert junk after the APP0 segment (SOI + APP0 of length 16).
+    app0_end = 2 + 2 + struct.unpack(">H", raw[4:6])[0]
+    junk = b"hidden between segments"
+    c = parse_container(raw[:app0_end] + junk + raw[app0_end:], "JPEG")
+    assert c.gaps == [(app0_end, len(junk))]
+    assert c.complete
+
+
+def test_gif_blocks_and_comment():
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((10, 12, 3), np.uint8)).save(buf, "GIF", comment=b"hello comment")
+    raw = buf.getvalue()
+    c = parse_container(raw + b"after", "GIF")
+    names = [p.name for p in c.blocks]
+    assert "comment" in names and "image" in names and names[-1] == "trailer"
+    assert c.end_offset == len(raw) and c.complete
+
+
+def test_bmp_fields_and_end():
+    raw = _img("BMP")
+    c = parse_container(raw + b"appended", "BMP")
+    assert c.header["bf_size"] == len(raw) and c.header["width"] == 40
+    assert c.end_offset == len(raw) and c.trailing == b"appended"
+
+
+def test_garbage_and_truncation_never_raise():
+    rng = np.random.default_rng(1)
+    samples = [_img("PNG"), _img("JPEG"), _img("GIF"), _img("BMP")]
+    for fmt, raw in zip(("PNG", "JPEG", "GIF", "BMP"), samples):
+        for cut in (0, 1, 5, 13, 30, len(raw) // 2, len(raw) - 1):
+            c = parse_container(raw[:cut], fmt)
+            assert 0 <= c.end_offset <= cut
+            c.png_inflate()
+        for _ in range(20):
+            junk = bytearray(raw)
+            for pos in rng.integers(0, len(raw), 20):
+                junk[pos] = rng.integers(0, 256)
+            parse_container(bytes(junk), fmt).png_inflate()
+        parse_container(os.urandom(3000), fmt)
+    assert parse_container(b"", "PNG").problems
+
+
+def test_truncated_idat_keeps_what_decompressed():
+    raw = _img("PNG", size=(200, 200))
+    c = parse_container(raw[: len(raw) // 2], "PNG")
+    inflated = c.png_inflate()
+    assert not inflated.complete and 0 < len(inflated.data) < 200 * 601
+    whole = zlib.decompress(b"".join(p.data(raw) for p in parse_container(raw, "PNG").find("IDAT")))
+    assert whole.startswith(inflated.data)
