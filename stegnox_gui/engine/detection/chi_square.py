@@ -1,0 +1,62 @@
+"""Chi-square attack (Westfeld & Pfitzmann 1999) on value pairs (2k, 2k+1), on the whole channel and on
+growing prefixes of the scan order, which locates a sequential message and estimates its length."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import chi2
+
+from stegnox_gui.engine.detection.estimate import ChannelEstimate
+
+POINTS = 100  # prefixes evaluated: 1/POINTS, 2/POINTS, ..., 1 of the scan order
+MIN_EXPECTED = 5.0  # categories with a smaller expected count are dropped
+HIGH_P = 0.5  # a prefix "looks equalised" while its p-value stays at least this
+
+
+def pair_pvalues(hists: np.ndarray) -> np.ndarray:
+    """p-values of Westfeld's test for each row of (k, 256) histograms; NaN where too few categories."""
+    h = np.atleast_2d(hists).astype(np.float64)
+    even, odd = h[:, 0::2], h[:, 1::2]
+    expected = (even + odd) / 2.0
+    ok = expected >= MIN_EXPECTED
+    stat = np.where(ok, (even - expected) ** 2 / np.where(ok, expected, 1.0), 0.0).sum(axis=1)
+    dof = ok.sum(axis=1) - 1
+    p = np.full(len(h), np.nan)
+    good = dof >= 1
+    p[good] = chi2.sf(stat[good], dof[good])
+    return p
+
+
+def prefix_pvalues(channel: np.ndarray, order: str = "xy", points: int = POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(fractions, p-values) for growing prefixes of the channel in `order` ("xy" rows, "yx" columns)."""
+    flat = (channel if order == "xy" else channel.T).ravel()
+    n = flat.size
+    points = max(1, min(points, n))
+    chunk = (np.arange(n, dtype=np.int64) * points // n).astype(np.int32)
+    hists = np.bincount(chunk * 256 + flat, minlength=points * 256).reshape(points, 256)
+    cum = np.cumsum(hists, axis=0)
+    return np.arange(1, points + 1) / points, pair_pvalues(cum)
+
+
+def equalised_run(fractions: np.ndarray, pvalues: np.ndarray) -> float:
+    """The longest prefix (fraction of the scan order) over which every p-value stays >= HIGH_P."""
+    high = np.nan_to_num(pvalues, nan=0.0) >= HIGH_P
+    if not high[0]:
+        return 0.0
+    stop = np.argmin(high) if not high.all() else len(high)
+    return float(fractions[stop - 1])
+
+
+def chi_square_estimate(name: str, channel: np.ndarray) -> ChannelEstimate:
+    """Whole-channel p-value, and the sequential run length in both scan orders (the longer one wins)."""
+    whole = float(pair_pvalues(np.bincount(channel.ravel(), minlength=256))[0])
+    best = ("xy", 0.0)
+    for order in ("xy", "yx"):
+        fr, p = prefix_pvalues(channel, order)
+        run = equalised_run(fr, p)
+        if run > best[1]:
+            best = (order, run)
+    stats = {"p_value": whole if np.isfinite(whole) else None, "run_fraction": best[1], "order": best[0],
+             "run_samples": int(round(best[1] * channel.size))}
+    if not np.isfinite(whole):
+        return ChannelEstimate(name, None, stats, "too few distinct values for the chi-square test")
+    return ChannelEstimate(name, best[1], stats)
