@@ -8,6 +8,11 @@ from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
     "lsb",
+    # statistical detectors (H4): after every extraction method
+    "chi_square",
+    "rs_analysis",
+    "sample_pairs",
+    "weighted_stego",
 ]
 
 
