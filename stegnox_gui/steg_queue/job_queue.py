@@ -24,13 +24,13 @@ import socket
 import sqlite3
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from stegnox_gui.steg_queue import schema
 from stegnox_gui.steg_queue.errors import QueueClosedError, QueueStorageError, explain
+from stegnox_gui.steg_queue.ids import new_job_ids
 from stegnox_gui.steg_queue.records import (
     ACTIVE, FINISHED, JOB_COLUMNS, RESULTS_JOIN, JobPriority, JobStatus, parse_priority, parse_status,
     row_to_record, summary_of, to_json,
@@ -207,17 +207,21 @@ class JobQueue:
         ids: list[str] = []
         seen: set[str] = set()
         per_priority: dict[int, int] = {}
+        items = list(items)
+        fresh = iter(new_job_ids(len(items)))
         for n, item in enumerate(items):
-            if isinstance(item, Mapping):
+            if type(item) is str and item.strip() and "\x00" not in item:
+                path, job_id, prio, meta = item, next(fresh), default_priority, default_meta
+            elif isinstance(item, Mapping):
                 unknown = set(item) - {"image_path", "job_id", "priority", "metadata"}
                 if unknown:
                     raise ValueError(f"Item {n}: unknown field(s) {', '.join(sorted(unknown))}")
                 path = _check_path(item.get("image_path"), n)
-                job_id = _check_job_id(item.get("job_id"), n)
+                job_id = _check_job_id(item.get("job_id"), n) if item.get("job_id") is not None else next(fresh)
                 prio = parse_priority(item["priority"]) if item.get("priority") is not None else default_priority
                 meta = _meta_json(item["metadata"]) if item.get("metadata") is not None else default_meta
             else:
-                path, job_id, prio, meta = _check_path(item, n), str(uuid.uuid4()), default_priority, default_meta
+                path, job_id, prio, meta = _check_path(item, n), next(fresh), default_priority, default_meta
             if job_id in seen:
                 raise ValueError(f"Duplicate job_id {job_id!r} in the batch")
             seen.add(job_id)
@@ -259,7 +263,8 @@ class JobQueue:
             row = conn.execute(
                 "UPDATE jobs SET status = 'processing', worker_id = ?, attempts = attempts + 1, started_at = ?, "
                 "updated_at = ?, lease_until = ?, error = NULL, rev = (SELECT rev + 1 FROM state WHERE id = 1) "
-                "WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' ORDER BY priority DESC, seq LIMIT 1) "
+                "WHERE seq = (SELECT seq FROM jobs INDEXED BY jobs_claim WHERE status = 'pending' "
+                "ORDER BY priority DESC, seq LIMIT 1) "
                 f"RETURNING {_RETURNING}",
                 (worker, now, now, now + self.lease_seconds)).fetchone()
             if row is None:
@@ -271,7 +276,7 @@ class JobQueue:
 
     def _reclaim_expired(self, conn: sqlite3.Connection, now: float) -> int:
         """Jobs whose lease ran out go back to pending, or fail once they used up max_attempts."""
-        expired = conn.execute("SELECT seq, attempts, worker_id FROM jobs "
+        expired = conn.execute("SELECT seq, attempts, worker_id FROM jobs INDEXED BY jobs_lease "
                                "WHERE status = 'processing' AND lease_until < ?", (now,)).fetchall()
         if not expired:
             return 0
@@ -336,7 +341,7 @@ class JobQueue:
             raise ValueError(f"results must be a dict or None, not {type(results).__name__}")
         body = to_json(dict(results), "results") if results is not None else None
         verdict, score, message = summary_of(results)
-        job_id = _check_job_id(job_id, None, required=True)
+        job_id = _check_job_id(job_id)
         with self._tx() as conn:
             now = time.time()
             row = conn.execute(
@@ -425,7 +430,7 @@ class JobQueue:
     def _transition(self, job_id: str, assignments: str, values, from_status: tuple[str, ...],
                     worker_id: str | None) -> int | None:
         """Update one job in `from_status` (held by worker_id when given); its seq, or None."""
-        job_id = _check_job_id(job_id, None, required=True)
+        job_id = _check_job_id(job_id)
         marks = ",".join("?" * len(from_status))
         worker_clause = " AND worker_id IS ?" if worker_id is not None else ""
         with self._tx() as conn:
@@ -464,7 +469,7 @@ class JobQueue:
     # ----------------------------------------------------------------------------- reading
     def get_job(self, job_id: str, *, include_results: bool = True) -> dict[str, Any] | None:
         """The job's record, or None when there is no such job."""
-        job_id = _check_job_id(job_id, None, required=True)
+        job_id = _check_job_id(job_id)
         cols = JOB_COLUMNS + (", r.body" if include_results else "")
         join = RESULTS_JOIN if include_results else ""
         try:
@@ -498,9 +503,11 @@ class JobQueue:
             where.append("j.seq > ?")
             params.append(int(after_seq))
         cols = JOB_COLUMNS + (", r.body" if include_results else "")
-        sql = (f"SELECT {cols} FROM jobs j{RESULTS_JOIN if include_results else ''}"
-               + (f" WHERE {' AND '.join(where)}" if where else "")
-               + " ORDER BY j.seq LIMIT ? OFFSET ?")
+        # Pick the page's rows on the narrow index first, then read just those rows.
+        page = ("SELECT j.seq FROM jobs j" + (f" WHERE {' AND '.join(where)}" if where else "")
+                + " ORDER BY j.seq LIMIT ? OFFSET ?")
+        sql = (f"SELECT {cols} FROM ({page}) p JOIN jobs j ON j.seq = p.seq"
+               f"{RESULTS_JOIN if include_results else ''} ORDER BY j.seq")
         params += [-1 if limit is None else limit, offset]
         try:
             rows = self._conn().execute(sql, params).fetchall()
@@ -531,7 +538,8 @@ class JobQueue:
             counts = conn.execute("SELECT status, priority, n FROM counts").fetchall()
             rev = conn.execute("SELECT rev FROM state WHERE id = 1").fetchone()[0]
             mean = conn.execute(
-                "SELECT AVG(completed_at - started_at) FROM (SELECT status, completed_at, started_at FROM jobs "
+                "SELECT AVG(completed_at - started_at) FROM (SELECT status, completed_at, started_at "
+                "FROM jobs INDEXED BY jobs_finished "
                 "WHERE status IN ('completed', 'failed', 'cancelled') AND completed_at IS NOT NULL "
                 "ORDER BY completed_at DESC LIMIT 1000) WHERE status = 'completed' AND started_at IS NOT NULL"
             ).fetchone()[0]
@@ -539,7 +547,8 @@ class JobQueue:
                 "SELECT created_at FROM jobs WHERE seq = (SELECT MIN(seq) FROM jobs WHERE status = 'pending')"
             ).fetchone()
             recent = [r[0] for r in conn.execute(
-                "SELECT completed_at FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') "
+                "SELECT completed_at FROM jobs INDEXED BY jobs_finished "
+                "WHERE status IN ('completed', 'failed', 'cancelled') "
                 "AND completed_at > ? ORDER BY completed_at DESC LIMIT 1000", (now - 300.0,))]
         stats: dict[str, Any] = {"total": 0}
         stats.update({s.value: 0 for s in JobStatus})
@@ -652,9 +661,7 @@ def _check_path(value: Any, n: int | None) -> str:
     return value
 
 
-def _check_job_id(value: Any, n: int | None, required: bool = False) -> str:
-    if value is None and not required:
-        return str(uuid.uuid4())
+def _check_job_id(value: Any, n: int | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         where = f"Item {n}: " if n is not None else ""
         raise ValueError(f"{where}job_id must be a non-empty string, not {value!r}")
@@ -664,7 +671,7 @@ def _check_job_id(value: Any, n: int | None, required: bool = False) -> str:
 def _check_ids(job_ids: Iterable[str]) -> list[str]:
     if isinstance(job_ids, str):
         job_ids = [job_ids]
-    ids = [_check_job_id(j, None, required=True) for j in job_ids]
+    ids = [_check_job_id(j) for j in job_ids]
     return list(dict.fromkeys(ids))
 
 
