@@ -28,7 +28,7 @@ class _Fetch(QRunnable):
     def run(self) -> None:
         out: dict[str, Any] = {"rows": [], "removed": [], "rev": self.rev, "stats": None, "error": None}
         try:
-            changes = self.queue.changes_since(self.rev)
+            changes = self.queue.changes_since(self.rev, include_results=False)
             out["rows"] = rows_from_jobs(changes.get("jobs", []))
             out["removed"] = list(changes.get("removed", []))
             out["rev"] = int(changes.get("rev", self.rev))
@@ -44,6 +44,7 @@ class ChangeFeed(QObject):
     """Emits `changed(rows, removed)` with new/changed JobRows and removed ids; `stats(dict)`."""
 
     changed = Signal(list, list)
+    reset = Signal(list)  # the feed restarted: these rows are every job
     stats = Signal(dict)
     error = Signal(str)
     loaded = Signal()  # the first batch (every existing job) was applied
@@ -96,7 +97,9 @@ class ChangeFeed(QObject):
             return
         self.rev = out["rev"]
         rows: list[JobRow] = out["rows"]
-        if rows or out["removed"]:
+        if out.get("full"):
+            self.reset.emit(rows)
+        elif rows or out["removed"]:
             self.changed.emit(rows, out["removed"])
         if out["stats"] is not None:
             self.stats.emit(out["stats"])

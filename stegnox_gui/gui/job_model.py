@@ -205,6 +205,7 @@ class JobTableModel(QAbstractTableModel):
 
     def _insert(self, new: list[JobRow]) -> None:
         if self._sort_column < 0:
+            new.sort(key=lambda r: r.seq)  # the feed orders by revision; unsorted means oldest first
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._rows.extend(new)
