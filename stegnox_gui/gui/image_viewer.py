@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
                                QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -58,6 +58,7 @@ class ImageViewer(QWidget):
         self.zoom_label.setMinimumWidth(48)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         mode_row.addWidget(self.zoom_label)
+        self._zoom_buttons: list[QToolButton] = []
         for text, tip, slot in (("−", "Zoom out (-)", "zoom_out"), ("+", "Zoom in (+)", "zoom_in"),
                                 ("Fit", "Fit to window (0)", "fit"), ("1:1", "Actual pixels (1)", "actual_size")):
             btn = QToolButton()
@@ -67,6 +68,7 @@ class ImageViewer(QWidget):
             btn.setAutoRaise(True)
             btn.clicked.connect(lambda _=False, s=slot: getattr(self.canvas, s)())
             mode_row.addWidget(btn)
+            self._zoom_buttons.append(btn)
 
         self.channel_group = QButtonGroup(self)
         self.channel_group.idClicked.connect(self._on_channel_clicked)
@@ -99,13 +101,18 @@ class ImageViewer(QWidget):
         self.log_box = QCheckBox("Logarithmic counts")
         self.log_box.toggled.connect(self.histogram.set_log_scale)
         self.chi_plot = CurvePlot("Chi-square p-value along the scan order", (0.0, 1.0), "fraction of image scanned")
-        self.estimate_plot = BarChart("Estimated payload per channel (fraction of samples)")
+        self.estimate_plot = BarChart("Estimated payload per channel (bits per sample)")
         plots = QWidget()
         pl = QVBoxLayout(plots)
         pl.addWidget(self.histogram)
         pl.addWidget(self.log_box)
         pl.addWidget(self.chi_plot)
         pl.addWidget(self.estimate_plot)
+        self.estimate_note = QLabel("")
+        self.estimate_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.estimate_note.setWordWrap(True)
+        self.estimate_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        pl.addWidget(self.estimate_note)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(plots)
@@ -156,6 +163,7 @@ class ImageViewer(QWidget):
         self.histogram.set_histograms(None)
         self.chi_plot.set_series(None)
         self.estimate_plot.set_groups(None)
+        self.estimate_note.setText("")
         self.pixel_label.setText("")
         self._set_channels([])
         if path is None:
@@ -281,6 +289,10 @@ class ImageViewer(QWidget):
     def _refresh(self) -> None:
         if self._path is None:
             return
+        self.selector.setVisible(self._mode != "plots")
+        for btn in self._zoom_buttons:
+            btn.setVisible(self._mode != "plots")
+        self.zoom_label.setVisible(self._mode != "plots")
         if self._mode == "plots":
             self.stack.setCurrentIndex(1)
             self._request_plots()
@@ -356,9 +368,13 @@ class ImageViewer(QWidget):
             if not self.chi_plot.has_data():
                 self.chi_plot.set_empty("No chi-square curve for this image")
         elif key[0] == "estimates":
-            self.estimate_plot.set_groups(value)
+            value = value or {}
+            self.estimate_plot.set_groups(value.get("channels"))
+            reasons = value.get("reasons") or {}
+            self.estimate_note.setText("\n".join(f"{k}: {v}" for k, v in reasons.items()))
             if not self.estimate_plot.has_data():
-                self.estimate_plot.set_empty("No payload estimates for this image")
+                self.estimate_plot.set_empty("No payload estimates for this image"
+                                             + (f": {next(iter(reasons.values()))}" if reasons else ""))
 
     def _show(self, key: ViewKey, image: QImage) -> None:
         same_image = self._shown_key is not None

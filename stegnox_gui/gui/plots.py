@@ -212,6 +212,8 @@ class CurvePlot(PlotWidget):
         lo, hi = self._y_range
         xs_all = [x for xs, _ in self._series.values() for x in xs]
         x_lo, x_hi = min(xs_all), max(xs_all)
+        if 0 <= x_lo < 0.1 * x_hi:
+            x_lo = 0.0  # a fraction or count axis starts at zero
         if x_hi <= x_lo:
             x_hi = x_lo + 1.0
         self._draw_y_axis(p, area, lo, hi, "{:.2f}")

@@ -74,19 +74,22 @@ def compute_view(image: ImageData, key: ViewKey) -> Any:
 
 
 def _detection_view(image: ImageData, kind: str) -> Any:
+    """Detection plot data normalised for the plots: chi_square -> {channel: {"x", "p"}};
+    estimates -> {"channels": {channel: {detector: estimate}}, "reasons": {what: why undecided}}."""
     try:
         from stegnox_gui.engine import detection_views
     except ImportError:
         raise ViewUnavailable("Detection plots are not available in this build") from None
     if kind == "estimates":
-        return _plain(detection_views.payload_estimates(image))
-    curves = {}
-    channels = [c for c in views.available_channels(image) if c in ("r", "g", "b", "gray")]
-    for ch in channels:
-        curve = detection_views.chi_square_curve(image, channel=ch)
-        if curve and curve.get("x"):
-            curves[ch] = {"x": _plain(curve["x"]), "p": _plain(curve["p"])}
-    return curves
+        raw = _plain(detection_views.payload_estimates(image)) or {}
+        if "channels" in raw:
+            return {"channels": raw.get("channels") or {}, "reasons": raw.get("reasons") or {}}
+        return {"channels": raw, "reasons": {}}
+    raw = _plain(detection_views.chi_square_curve(image)) or {}
+    xs = raw.get("x") or []
+    if "channels" in raw:
+        return {ch: {"x": xs, "p": ps} for ch, ps in (raw.get("channels") or {}).items() if ps}
+    return {"p": {"x": xs, "p": raw.get("p") or []}} if xs else {}
 
 
 def _plain(value: Any) -> Any:

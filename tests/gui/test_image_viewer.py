@@ -232,8 +232,14 @@ def test_histogram_and_detection_plots(qtbot, viewer, rgb_path):
         qtbot.waitUntil(lambda: "not available" in (viewer.chi_plot.empty_message() or ""), timeout=10000)
         assert "not available" in viewer.estimate_plot.empty_message()
     else:
+        qtbot.waitUntil(lambda: viewer.chi_plot.has_data(), timeout=20000)
+        assert set(viewer.chi_plot.series()) <= {"r", "g", "b"}
+        xs, ps = next(iter(viewer.chi_plot.series().values()))
+        assert all(0.0 <= p <= 1.0 for p in ps) and xs == sorted(xs)
         qtbot.waitUntil(lambda: viewer.estimate_plot.has_data() or viewer.estimate_plot.empty_message() != "No data",
                         timeout=20000)
+        if viewer.estimate_plot.has_data():
+            assert set(viewer.estimate_plot.groups()) <= {"r", "g", "b"}
 
 
 @pytest.mark.slow
