@@ -8,6 +8,9 @@ from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
     "lsb",
+    "metadata",
+    "trailing",
+    "png_structure",
     # statistical detectors (H4): after every extraction method
     "chi_square",
     "rs_analysis",

@@ -1,0 +1,109 @@
+"""Appended data: bytes after PNG IEND, JPEG EOI (the real one, not an EXIF thumbnail's), the GIF
+trailer, or past a BMP's pixel data. Recognised (a file cut to its true length, text, encoded text)
+and carved; a file followed by more data is split into its parts.
+"""
+from __future__ import annotations
+
+from stegnox_gui.engine.image_data import ImageData
+from stegnox_gui.engine.method import Finding, Method, RunContext
+from stegnox_gui.engine.payload.decode import decode_layers
+from stegnox_gui.engine.payload.recognize import describe_payload
+from stegnox_gui.engine.payload.signatures import match_at, scan
+from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
+
+MAX_PARTS = 8
+_END_NAMES = {"PNG": "IEND", "JPEG": "EOI", "GIF": "the GIF trailer", "BMP": "the BMP pixel data"}
+# Weak-magic types need a complete structure before we call trailing bytes a file.
+_WEAK = {"mp3", "pe", "zlib", "bmp"}
+
+
+def analyse_tail(tail: bytes, base: int, where: str) -> list[Finding]:
+    """Findings for `tail` (found at file offset `base`, after `where`)."""
+    findings: list[Finding] = []
+    pos = 0
+    for _ in range(MAX_PARTS):
+        rest = tail[pos:]
+        if not rest:
+            break
+        if not rest.strip(b"\x00"):
+            findings.append(Finding("trailing", "trailing", 0.0, f"{len(rest)} zero bytes after {where} (padding)",
+                                    params={"offset": base + pos, "length": len(rest)}, hidden=False))
+            break
+        carved = match_at(rest, 0)
+        if carved is not None and (carved.complete or carved.type not in _WEAK):
+            payload = carved.bytes_of(rest)
+            described = describe_payload(payload, header=False)
+            conf = 0.97 if carved.complete else 0.85
+            findings.append(Finding(
+                "trailing", "trailing", conf,
+                f"{carved.description} ({len(payload)} bytes) appended after {where} at offset {base + pos}",
+                params={"offset": base + pos, "length": len(payload), "complete": carved.complete},
+                payload=payload, detected_type=carved.type, preview=described.preview if described else None))
+            pos += carved.length
+            continue
+        findings.append(_unrecognised_or_text(rest, base + pos, where))
+        break
+    return findings
+
+
+def _unrecognised_or_text(rest: bytes, offset: int, where: str) -> Finding:
+    params = {"offset": offset, "length": len(rest)}
+    described = describe_payload(rest, header=False)
+    if described is not None:
+        encoding = described.params.get("encoding")
+        if encoding:
+            decoded = decode_layers(rest)
+            inner = decoded.data if decoded is not None else rest
+            is_text = text_score(inner) >= TEXT_THRESHOLD
+            inner_file = match_at(inner, 0)
+            return Finding("trailing", "trailing", 0.96,
+                           f"{encoding}-encoded {'text' if is_text else (inner_file.description if inner_file else 'data')}"
+                           f" ({len(rest)} bytes) appended after {where} at offset {offset}: "
+                           + (_quote(inner) if is_text else ""),
+                           params={**params, "encoding": encoding},
+                           payload=inner, detected_type="text" if is_text else (inner_file.type if inner_file else None))
+        if described.kind == "text":
+            return Finding("trailing", "trailing", 0.96,
+                           f"Text ({len(rest)} bytes) appended after {where} at offset {offset}: {_quote(rest)}",
+                           params=params, payload=rest, detected_type="text")
+        return Finding("trailing", "trailing", 0.95,
+                       f"{described.params.get('file', described.type)} appended after {where} at offset {offset}",
+                       params=params, payload=rest, detected_type=described.type, preview=described.preview)
+    inside = scan(rest, max_hits=8)
+    if inside:
+        first = inside[0]
+        return Finding("trailing", "trailing", 0.9,
+                       f"{len(rest)} bytes appended after {where} at offset {offset}, holding {first.description} "
+                       f"at +{first.offset}", params={**params, "files": [
+                           {"type": h.type, "offset": offset + h.offset, "length": h.length} for h in inside]},
+                       payload=rest, detected_type=None)
+    conf = 0.8 if len(rest) >= 16 else 0.55
+    return Finding("trailing", "trailing", conf,
+                   f"{len(rest)} bytes of unrecognised data appended after {where} at offset {offset}",
+                   params=params, payload=rest)
+
+
+def _quote(data: bytes, limit: int = 80) -> str:
+    text = data.decode("utf-8", "replace").replace("\n", " ").strip()
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+class TrailingMethod(Method):
+    name = "trailing"
+    title = "Data appended after the end of the image"
+    needs_pixels = False
+
+    def applies_to(self, image: ImageData) -> bool:
+        return image.format in _END_NAMES
+
+    def run(self, image: ImageData, ctx: RunContext) -> list[Finding]:
+        c = image.container
+        if not c.complete or c.end_offset >= len(image.raw):
+            return []
+        findings = analyse_tail(image.raw[c.end_offset:], c.end_offset, _END_NAMES[image.format])
+        for f in findings:
+            f.params.setdefault("after", _END_NAMES[image.format])
+        return findings
+
+
+METHOD = TrailingMethod()
