@@ -144,6 +144,9 @@ class ImageViewer(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.canvas)
+        # The selected view, channel and bit must stand out in any palette, as in StegSolve.
+        self.setStyleSheet("QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+                           " border: 1px solid palette(highlight); border-radius: 3px; padding: 2px 6px; }")
 
         for seq, slot in (("[", self.previous_view), ("]", self.next_view)):
             sc = QShortcut(QKeySequence(seq), self, slot)

@@ -29,6 +29,7 @@ STATUS_TEXT = {
     "pending": "Waiting in the queue.",
     "processing": "Being analysed now; the result appears here when it is done.",
     "cancelled": "This job was cancelled before it finished. Retry it to analyse the image.",
+    "completed": "Completed; the detailed result is not available.",
 }
 
 SaveDialog = Callable[[QWidget, str, str], "str | None"]
@@ -216,7 +217,8 @@ class ResultsView(QWidget):
             self._show_finding(None)
             return
         if results is None:
-            self._set_badge(status if status in BADGES else "pending")
+            verdict = str(job.get("verdict") or "")
+            self._set_badge(status if status in BADGES else verdict if verdict in BADGES else "pending")
             self.score_label.setText("")
             self.message_label.setText(STATUS_TEXT.get(status, f"Status: {status}"))
             self.info_label.setText(self._times(job))
