@@ -17,7 +17,7 @@ from stegnox_gui.engine.payload import headers as hdr
 from stegnox_gui.engine.payload.decode import decode_layers
 from stegnox_gui.engine.payload.signatures import Carved, match_at
 from stegnox_gui.engine.payload.text import (MIN_TEXT_CHARS, TEXT_THRESHOLD, leading_text, text_run_length,
-                                             text_score)
+                                             text_score, word_score)
 
 MAX_GROW = 64 * 1024 * 1024  # never ask for more than this many stream bytes
 # File types whose validators rest on short magics: believed a little less when found in noise.
@@ -159,8 +159,8 @@ def _text_at_start(stream: bytes, cap: int) -> Recognized | None:
         return None
     score = text_score(text)
     length_factor = min(1.0, (len(text) - MIN_TEXT_CHARS) / 36)
-    r = Recognized("text", "text", text, (0.72 + 0.24 * length_factor) * (0.8 + 0.2 * score),
-                   params={"header": None})
+    conf = (0.72 + 0.22 * length_factor) * (0.8 + 0.2 * score) + 0.03 * min(1.0, 4 * word_score(text))
+    r = Recognized("text", "text", text, min(conf, 0.97), params={"header": None})
     decoded = decode_layers(text)
     if decoded is not None and decoded.chain:
         r.params["encoding"] = decoded.description

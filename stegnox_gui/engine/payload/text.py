@@ -15,7 +15,8 @@ _TEXT_RUN = re.compile(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _FLAG = re.compile(r"^[A-Za-z0-9_]{2,16}\{[\x20-\x7c\x7e]{3,200}\}")
 _VOWELS = set("aeiouyAEIOUYàâäéèêëîïôöùûüáíóúåøæœ")
-_SENTENCE_END = b".!?\n\"')]}"
+_SENTENCE_END = b".!?\n"
+_CLOSERS = {ord(")"): b"(", ord("]"): b"[", ord("}"): b"{", ord('"'): b'"', ord("'"): b"'"}
 
 TEXT_THRESHOLD = 0.5  # as_text() accepts data scoring at least this
 MIN_TEXT_CHARS = 12  # shorter runs are never reported as text in noise-like streams
@@ -82,10 +83,25 @@ def text_score(data: bytes) -> float:
     lower = sum(1 for c in text if c.islower())
     if letters >= 8 and lower < 0.4 * letters and spaces < n / 12:
         score *= 0.5  # mostly capitals and few spaces: nibble patterns of smooth areas look like this
-    if n >= 64 and len(zlib.compress(data)) < 0.25 * n:
-        score *= 0.3  # far too repetitive for prose
+    if n >= 64 and len({w.lower() for w in words}) < 8 and len(zlib.compress(data)) < 0.25 * n:
+        score *= 0.3  # a few "words" repeated: a pattern of the image, not prose
     score *= _ramp(n, 4, MIN_TEXT_CHARS + 8)  # short strings are weak evidence however they look
     return max(0.0, min(1.0, score))
+
+
+_COMMON_WORDS = frozenset(
+    "the a an and or of to in on at by for with from is are was were be it this that as not but you i "
+    "we he she they my your our his her their me us them do did have has had will can if so no yes "
+    "le la les et de des un une est der die das und ist el los las y en que".split())
+
+
+def word_score(data: bytes) -> float:
+    """Share of the words that are very common words (English and a few other languages): tells real
+    text from text read backwards ("eht"), which the layout search also meets."""
+    words = _WORD.findall(data.decode("utf-8", "replace").lower())
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w in _COMMON_WORDS) / len(words)
 
 
 def _ramp(x: float, lo: float, hi: float) -> float:
@@ -104,6 +120,15 @@ def as_text(data: bytes) -> str | None:
     return data.rstrip(b"\x00").decode("utf-8", errors="replace")
 
 
+def _ends_sentence(chunk: bytes, i: int) -> bool:
+    """A sentence end at i: . ! ? or newline, or a closing bracket/quote whose opener came before."""
+    c = chunk[i]
+    if c in _SENTENCE_END:
+        return True
+    opener = _CLOSERS.get(c)
+    return opener is not None and chunk.find(opener, 0, i) >= 0
+
+
 def leading_text(stream: bytes, start: int = 0, min_chars: int = MIN_TEXT_CHARS) -> bytes | None:
     """The readable text at the start of a headerless stream (a payload followed by cover noise),
     cut where the text most likely ends; None when there is no such text.
@@ -115,10 +140,11 @@ def leading_text(stream: bytes, start: int = 0, min_chars: int = MIN_TEXT_CHARS)
     if run < min_chars:
         return None
     chunk = stream[start:start + run]
-    tail = len(chunk) - 4
-    for i in range(len(chunk) - 1, max(tail, 0) - 1, -1):
-        if chunk[i] in _SENTENCE_END and i >= min_chars - 1:
-            chunk = chunk[:i + 1]
+    for i in range(len(chunk) - 1, max(len(chunk) - 12, 0) - 1, -1):
+        if _ends_sentence(chunk, i) and i >= min_chars - 1:
+            tail = chunk[i + 1:]
+            if len(tail) <= 3 or b" " not in tail:  # noise after the sentence, not more words
+                chunk = chunk[:i + 1]
             break
     if text_score(chunk) < TEXT_THRESHOLD:
         return None
