@@ -1,4 +1,4 @@
-"""ImageCanvas: a zoomable, pannable, pixel-accurate view of one QImage (no smoothing when zoomed).
+"""ImageCanvas: a zoomable, pannable, pixel-accurate view of one QImage (no smoothing when enlarged).
 
 Ctrl+wheel or +/- zoom around the cursor, 0 (or F) fits, 1 shows 1:1, dragging pans. Only the exposed
 part of the image is drawn, so a 24 MP image needs no full-size pixmap conversion.
@@ -14,7 +14,7 @@ ZOOM_STEP = 1.25
 
 
 class _ImageItem(QGraphicsItem):
-    """Draws the exposed rectangle of a QImage, nearest-neighbour."""
+    """Draws the exposed rectangle of a QImage (nearest-neighbour when enlarged)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +35,10 @@ class _ImageItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self._image.isNull():
             return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        # Enlarged: nearest neighbour, every image pixel a sharp square. Reduced: filtered, so
+        # that bit-plane noise shows as its density instead of aliasing patterns.
+        scale = painter.worldTransform().m11()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < 1.0)
         exposed = option.exposedRect.toAlignedRect().intersected(self._image.rect())
         if exposed.isEmpty():
             return
