@@ -478,6 +478,13 @@ class JobQueue:
             raise self._storage_error(exc) from None
         return row_to_record(row, include_results) if row else None
 
+    def job_ids(self) -> list[str]:
+        """Every job id, oldest first (cheap: one index scan)."""
+        try:
+            return [r[0] for r in self._conn().execute("SELECT job_id FROM jobs ORDER BY seq")]
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from None
+
     def get_status(self, job_id: str) -> JobStatus | None:
         """Just the status of a job (cheap; workers poll it), or None for an unknown job."""
         try:
