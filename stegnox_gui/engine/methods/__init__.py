@@ -11,6 +11,9 @@ REGISTRY: list[str] = [
     "metadata",
     "trailing",
     "png_structure",
+    "jpeg_structure",
+    "bmp_structure",
+    "embedded",
     # statistical detectors (H4): after every extraction method
     "chi_square",
     "rs_analysis",

@@ -645,8 +645,10 @@ def match_at(data: bytes, offset: int = 0) -> Carved | None:
     return None
 
 
-def scan(data: bytes, *, start: int = 0, max_hits: int = 64, types: set[str] | None = None) -> list[Carved]:
-    """Validated files anywhere in `data` from `start`, sorted by offset (binwalk-like).
+def scan(data: bytes, *, start: int = 0, end: int | None = None, max_hits: int = 64,
+         types: set[str] | None = None) -> list[Carved]:
+    """Validated files starting in data[start:end], sorted by offset (binwalk-like); a file may run past
+    `end` (it is validated against all of `data`).
 
     Hits inside a file of the same type that recurs internally (ZIP entries, Ogg pages, MP3 frames) are
     dropped; other nested files (a PNG inside a ZIP) are kept. `types` restricts the search.
@@ -656,7 +658,9 @@ def scan(data: bytes, *, start: int = 0, max_hits: int = 64, types: set[str] | N
         if types is not None and sig.type not in types:
             continue
         for magic in sig.scan_magics or sig.magics:
-            pos = data.find(magic, start)
+            # A match must start before `end`; it may finish after it.
+            stop = len(data) if end is None else min(end + len(magic) - 1, len(data))
+            pos = data.find(magic, start, stop)
             covered_until = -1
             tries = 0
             while pos >= 0 and tries < 20000:
@@ -667,7 +671,7 @@ def scan(data: bytes, *, start: int = 0, max_hits: int = 64, types: set[str] | N
                         hits.append(hit)
                         if sig.repeats_inside:
                             covered_until = hit.end
-                pos = data.find(magic, pos + 1)
+                pos = data.find(magic, pos + 1, stop)
     hits.sort(key=lambda c: (c.offset, -c.length))
     out: list[Carved] = []
     for h in hits:
