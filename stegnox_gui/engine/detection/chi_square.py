@@ -9,7 +9,7 @@ from stegnox_gui.engine.detection.estimate import ChannelEstimate
 
 POINTS = 100  # prefixes evaluated: 1/POINTS, 2/POINTS, ..., 1 of the scan order
 MIN_EXPECTED = 5.0  # categories with a smaller expected count are dropped
-HIGH_P = 0.5  # a prefix "looks equalised" while its p-value stays at least this
+HIGH_P = 0.05  # a prefix "looks equalised" until its p-value falls below this (p is ~uniform while equalised)
 
 
 def pair_pvalues(hists: np.ndarray) -> np.ndarray:
@@ -49,14 +49,10 @@ def equalised_run(fractions: np.ndarray, pvalues: np.ndarray) -> float:
 def chi_square_estimate(name: str, channel: np.ndarray) -> ChannelEstimate:
     """Whole-channel p-value, and the sequential run length in both scan orders (the longer one wins)."""
     whole = float(pair_pvalues(np.bincount(channel.ravel(), minlength=256))[0])
-    best = ("xy", 0.0)
-    for order in ("xy", "yx"):
-        fr, p = prefix_pvalues(channel, order)
-        run = equalised_run(fr, p)
-        if run > best[1]:
-            best = (order, run)
-    stats = {"p_value": whole if np.isfinite(whole) else None, "run_fraction": best[1], "order": best[0],
-             "run_samples": int(round(best[1] * channel.size))}
+    runs = {order: equalised_run(*prefix_pvalues(channel, order)) for order in ("xy", "yx")}
+    best = max(runs, key=lambda o: runs[o])
+    stats = {"p_value": whole if np.isfinite(whole) else None, "run_fraction": runs[best], "order": best,
+             "runs": runs, "run_samples": int(round(runs[best] * channel.size))}
     if not np.isfinite(whole):
         return ChannelEstimate(name, None, stats, "too few distinct values for the chi-square test")
-    return ChannelEstimate(name, best[1], stats)
+    return ChannelEstimate(name, runs[best], stats)

@@ -10,7 +10,8 @@ from stegnox_gui.engine.detection.estimate import ChannelEstimate
 MIN_PIXELS = 3000
 
 
-def ws_estimate(name: str, tiles: np.ndarray) -> ChannelEstimate:
+def _terms(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per interior pixel: weight, weighted residual x parity, and the keep mask."""
     s = tiles.astype(np.float32)
     c = s[:, 1:-1, 1:-1]
     n, so, we, ea = s[:, :-2, 1:-1], s[:, 2:, 1:-1], s[:, 1:-1, :-2], s[:, 1:-1, 2:]
@@ -20,14 +21,28 @@ def ws_estimate(name: str, tiles: np.ndarray) -> ChannelEstimate:
     mean4 = cross * 0.25
     var4 = (n * n + so * so + we * we + ea * ea) * 0.25 - mean4 * mean4
     w = 1.0 / (5.0 + var4)
-    ci = tiles[:, 1:-1, 1:-1]
+    ci = tiles[:, 1:-1, 1:-1].astype(np.int16)
     keep = (ci > 1) & (ci < 254)
     w = np.where(keep, w, 0.0)
+    parity = (2 * (ci & 1) - 1).astype(np.float32)  # s - s_bar
+    return w, w * (c - pred) * parity, keep
+
+
+def ws_rows(channel: np.ndarray) -> np.ndarray:
+    """The WS payload estimate of each interior row of a 2-D channel (NaN where no pixel counts)."""
+    w, wr, _ = _terms(channel[None])
+    den = w[0].sum(axis=1, dtype=np.float64)
+    num = wr[0].sum(axis=1, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, 2.0 * num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def ws_estimate(name: str, tiles: np.ndarray) -> ChannelEstimate:
+    w, wr, keep = _terms(tiles)
     kept = int(np.count_nonzero(keep))
     stats = {"pixels": kept, "excluded_saturated": int(keep.size - kept)}
     if kept < MIN_PIXELS:
         return ChannelEstimate(name, None, stats, "too few unsaturated pixels")
-    parity = (2 * (ci & 1) - 1).astype(np.float32)  # s - s_bar
     total = float(w.sum(dtype=np.float64))
-    beta = float(np.sum(w * (c - pred) * parity, dtype=np.float64)) / total
+    beta = float(wr.sum(dtype=np.float64)) / total
     return ChannelEstimate(name, 2.0 * beta, stats)

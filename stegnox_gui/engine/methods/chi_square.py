@@ -3,7 +3,8 @@ order (rows "xy" and columns "yx"), to locate sequential LSB embedding and estim
 
 Natural photos' histograms are smooth, so a short prefix alone often "looks equalised"; the located prefix
 is therefore confirmed with the Weighted Stego estimate restricted to it (a sequential message fills its
-prefix: WS there is near 1 bit per value, and near 0 on a clean prefix)."""
+prefix: WS there is near 1 bit per value, and near 0 on a clean prefix). The p-value falls a little after
+the message ends, so the end is refined by a change point in the WS estimate row by row (column by column)."""
 from __future__ import annotations
 
 import math
@@ -15,11 +16,29 @@ from stegnox_gui.engine.detection import calibration as cal
 from stegnox_gui.engine.detection.base import LOSSY_FORMATS, channel_label, spatial_detection_applies
 from stegnox_gui.engine.detection.channels import detection_channels, tiles_of, unusable_reason
 from stegnox_gui.engine.detection.chi_square import chi_square_estimate
-from stegnox_gui.engine.detection.ws import ws_estimate
+from stegnox_gui.engine.detection.ws import ws_estimate, ws_rows
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 
-PREFIX_WS_MIN = 0.5  # WS estimate on the located prefix above which it is taken as a sequential message
+PREFIX_WS_MIN = 0.25  # WS estimate on the located prefix above which it is taken as a sequential message
+
+
+def message_end(channel: np.ndarray, order: str, fraction: float) -> float:
+    """The fraction of the scan order a sequential message fills: the change point of the row-wise
+    (column-wise) WS estimate, from its level at the start to zero, searched a little past the prefix."""
+    a = channel if order == "xy" else channel.T
+    h = a.shape[0]
+    stop = min(h, math.ceil(h * fraction * 2) + 4)
+    rows = np.nan_to_num(ws_rows(a[:stop]), nan=0.0)  # rows 1 .. stop-2
+    if rows.size == 0:
+        return fraction
+    level = float(np.median(rows[: max(1, rows.size // 4)]))
+    if level <= 0.1:
+        return fraction
+    gain = np.cumsum(rows - level / 2)
+    k = int(np.argmax(gain)) + 1  # rows 1..k carry the message
+    partial = float(np.clip(rows[k] / level, 0, 1)) if k < rows.size else 0.0
+    return min(1.0, (k + 1 + partial) / h)
 
 
 def prefix_region(channel: np.ndarray, order: str, fraction: float) -> np.ndarray:
@@ -49,14 +68,20 @@ class ChiSquare(Method):
                 continue
             est = chi_square_estimate(name, arr)
             d = est.as_dict()
-            run, order = est.stats["run_fraction"], est.stats["order"]
-            if est.payload is not None and est.stats["run_samples"] >= cal.CHI_MIN_RUN_SAMPLES:
+            best: tuple[float, str, float] | None = None  # WS on the prefix, order, run
+            for order, run in est.stats["runs"].items():
+                if est.payload is None or run * arr.size < cal.CHI_MIN_RUN_SAMPLES:
+                    continue
                 region = prefix_region(arr, order, run)
-                tiles, _ = tiles_of(region)
-                ws = ws_estimate(name, tiles).payload
-                d["prefix_ws"] = None if ws is None else round(ws, 4)
+                ws = ws_estimate(name, tiles_of(region)[0]).payload
                 if ws is not None and ws >= max(PREFIX_WS_MIN, cal.hidden_threshold("ws", region.size)):
-                    confirmed.append((name, run, ws))
+                    if best is None or ws > best[0]:
+                        best = (ws, order, run)
+            if best is not None:
+                ws, order, run = best
+                filled = message_end(arr, order, run)
+                d.update(order=order, prefix_ws=round(ws, 4), sequential_fraction=round(filled, 4))
+                confirmed.append((name, filled, ws))
             per[name] = d
         decided = [n for n, d in per.items() if d.get("payload") is not None]
         lossy = image.format in LOSSY_FORMATS
@@ -71,10 +96,9 @@ class ChiSquare(Method):
             frac = float(np.mean([c[1] for c in confirmed]))
             n_values = sum(image.channels[c[0]].size for c in confirmed)
             bpc = frac * len(confirmed) / len(decided)
-            order = per[confirmed[0][0]]["order"]
+            order = per[confirmed[0][0]]["order"]  # the order of the first confirmed channel
             data.update(payload_bpc=round(bpc, 5), payload_bpp=round(frac * len(confirmed), 5),
-                        sequential_fraction=round(frac, 4), order=order,
-                        estimated_bytes=int(frac * n_values / len(confirmed) * len(confirmed) / 8))
+                        sequential_fraction=round(frac, 4), order=order, estimated_bytes=int(frac * n_values / 8))
             summary = (f"Chi-square: sequential LSB embedding in the first {frac:.0%} of the {order} scan order "
                        f"of {channel_label([c[0] for c in confirmed])} (~{data['estimated_bytes']:,} bytes; "
                        f"WS on that part {np.mean([c[2] for c in confirmed]):.2f})")

@@ -1,0 +1,98 @@
+"""The LSB detectors estimate known embedding rates on natural covers and stay quiet on the clean ones."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stegnox_gui.engine.detection.simulate import lsb_match, lsb_replace
+from stegnox_gui.engine.image_data import load_image
+from stegnox_gui.engine.method import RunContext
+from stegnox_gui.engine.methods import chi_square, rs_analysis, sample_pairs, weighted_stego
+from tests.detect_helpers import clean_pngs, cover_array, save_png
+
+STRUCTURAL = [weighted_stego.METHOD, rs_analysis.METHOD, sample_pairs.METHOD]
+RATES = [0.05, 0.1, 0.2, 0.4]
+# Stated tolerance of an image-level estimate (mean of the channels), in bits per channel value.
+# WS is known to overestimate somewhat at high rates; SPA is the noisiest of the three on small images.
+TOLERANCE = {"weighted_stego": (0.03, 0.2), "rs_analysis": (0.03, 0.15), "sample_pairs": (0.05, 0.15)}
+
+
+def _run(method, path):
+    return method.run(load_image(path), RunContext())[0]
+
+
+@pytest.fixture(scope="module")
+def covers():
+    paths = clean_pngs("RGB")[:3] + clean_pngs("L")[:1]
+    assert len(paths) == 4
+    return [(p.name, cover_array(p)) for p in paths]
+
+
+def test_clean_covers_stay_below_every_threshold(covers, tmp_path):
+    for name, arr in covers:
+        path = save_png(arr, tmp_path / name)
+        for method in STRUCTURAL + [chi_square.METHOD]:
+            f = _run(method, path)
+            assert not f.hidden, (name, f.summary)
+            assert f.data["decided"], (name, f.summary)
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_random_lsb_replacement_estimates_the_rate(covers, tmp_path, rate):
+    for i, (name, arr) in enumerate(covers):
+        path = save_png(lsb_replace(arr, rate, seed=11 + i), tmp_path / name)
+        for method in STRUCTURAL:
+            f = _run(method, path)
+            base, rel = TOLERANCE[method.name]
+            est = f.data["payload_bpc"]
+            assert abs(est - rate) <= base + rel * rate, (name, method.name, rate, est)
+            if rate >= 0.1 and method.name != "sample_pairs":
+                assert f.hidden, (name, method.name, f.summary)
+
+
+def test_payload_is_reported_per_channel_and_per_pixel(covers, tmp_path):
+    name, arr = covers[0]
+    f = _run(weighted_stego.METHOD, save_png(lsb_replace(arr, 0.2, seed=3), tmp_path / name))
+    assert set(f.data["channels"]) == {"r", "g", "b"}
+    for ch in f.data["channels"].values():
+        assert abs(ch["payload"] - 0.2) < 0.08
+    assert f.data["payload_bpp"] == pytest.approx(3 * f.data["payload_bpc"], rel=1e-3)
+    assert "bits per channel value" in f.summary
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.4])
+def test_sequential_embedding_is_located_by_chi_square(covers, tmp_path, rate):
+    for name, arr in covers:
+        path = save_png(lsb_replace(arr, rate, seed=5, sequential=True), tmp_path / name)
+        f = _run(chi_square.METHOD, path)
+        assert f.hidden, (name, f.summary)
+        assert abs(f.data["sequential_fraction"] - rate) <= 0.03, (name, f.data["sequential_fraction"])
+        assert f.data["order"] == "xy"
+
+
+def test_column_order_sequential_embedding_is_located(covers, tmp_path):
+    name, arr = covers[0]
+    stego = np.ascontiguousarray(lsb_replace(np.ascontiguousarray(arr.transpose(1, 0, 2)), 0.25, seed=2,
+                                             sequential=True).transpose(1, 0, 2))
+    f = _run(chi_square.METHOD, save_png(stego, tmp_path / name))
+    assert f.hidden and f.data["order"] == "yx"
+    assert abs(f.data["sequential_fraction"] - 0.25) <= 0.03
+
+
+def test_lsb_matching_does_not_fool_the_structural_detectors_into_false_rates(covers, tmp_path):
+    """Structural detectors are blind to +-1 embedding by design: they must not report a large payload."""
+    for name, arr in covers:
+        path = save_png(lsb_match(arr, 0.4, seed=9), tmp_path / name)
+        for method in STRUCTURAL:
+            f = _run(method, path)
+            assert f.data["payload_bpc"] < 0.1, (name, method.name, f.data["payload_bpc"])
+
+
+def test_simulated_rates_change_the_expected_number_of_values(covers):
+    _, arr = covers[0]
+    n = arr.size
+    for rate in RATES:
+        changed = np.count_nonzero(lsb_replace(arr, rate, seed=1) != arr) / n
+        assert abs(changed - rate / 2) < 0.01
+        moved = np.abs(lsb_match(arr, rate, seed=1).astype(int) - arr.astype(int))
+        assert moved.max() <= 1 and abs(np.count_nonzero(moved) / n - rate / 2) < 0.01
