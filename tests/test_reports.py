@@ -142,3 +142,21 @@ def test_unknown_format_and_unwritable_path_leave_nothing(tmp_path, image_path):
         export_jobs([{"job_id": object.__new__(type("X", (), {"__str__": None}))}], good, "json")
     assert good.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_damaged_image_still_gets_a_thumbnail(tmp_path):
+    from stegnox_gui.reports.thumbnails import thumbnail_data_uri
+
+    path = tmp_path / "bad-crc.png"
+    Image.new("RGB", (40, 30), (20, 40, 220)).save(path)
+    raw = bytearray(path.read_bytes())
+    raw[29:33] = b"\0\0\0\0"  # the IHDR CRC: Pillow refuses the file, forensic tools read it
+    path.write_bytes(bytes(raw))
+    with pytest.raises(Exception):
+        Image.open(path).load()
+    uri = thumbnail_data_uri(path)
+    assert uri is not None
+    thumb = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")
+    r, g, b = thumb.getpixel((thumb.width // 2, thumb.height // 2))
+    assert b > 180 and r < 60
+    assert thumbnail_data_uri(tmp_path / "missing.png") is None

@@ -33,7 +33,26 @@ def thumbnail_data_uri(path: str | Path, size: int = THUMB_SIZE) -> str | None:
                     img = img.convert("RGB")
                 buf = io.BytesIO()
                 img.save(buf, "JPEG", quality=78, optimize=True)
-    except Exception:  # missing, unreadable or corrupt images simply get no thumbnail
+    except Exception:  # Pillow refuses it (e.g. CRC errors): try the engine's tolerant loader
+        return _tolerant_thumbnail(path, size)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _tolerant_thumbnail(path: str | Path, size: int) -> str | None:
+    """A thumbnail through the engine's loader, which decodes damaged files that analysts care about
+    most; None for missing files, non-images and undecodable pixels."""
+    from stegnox_gui.engine.image_data import load_image
+    from stegnox_gui.engine.views import rgb_image
+
+    try:
+        image = load_image(path, pixel_limit=MAX_THUMB_PIXELS)
+        if not image.has_pixels:
+            return None
+        img = Image.fromarray(rgb_image(image))
+        img.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=78, optimize=True)
+    except Exception:
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
