@@ -190,7 +190,7 @@ def _parse_png(c: Container) -> None:
         data_end = p + 8 + length
         truncated = data_end + 4 > n
         stored = None if truncated else struct.unpack_from(">I", raw, data_end)[0]
-        computed = None if truncated else zlib.crc32(raw[p + 4:data_end])
+        computed = None if truncated else _fast_zlib.crc32(memoryview(raw)[p + 4:data_end])
         part = Part(name, p, min(12 + length, n - p), p + 8, min(length, max(0, n - p - 8)),
                     crc_stored=stored, crc_computed=computed, note="truncated" if truncated else "")
         c.parts.append(part)

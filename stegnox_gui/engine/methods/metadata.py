@@ -316,10 +316,21 @@ def _png_text_fields(c: Container) -> list[Field]:
 
 # -------------------------------------------------------------------------------------------- method
 
+def _outside_pixels(c: Container) -> bytes:
+    """The file's bytes up to its end, without the pixel data (where no metadata lives): fast to search."""
+    end = c.end_offset if c.complete else len(c.raw)
+    pieces, pos = [], 0
+    for off, n in sorted(c.pixel_ranges):
+        pieces.append(c.raw[pos:off])
+        pos = max(pos, off + n)
+    pieces.append(c.raw[pos:end])
+    return b"".join(pieces)
+
+
 def _all_fields(image: ImageData) -> list[Field]:
     c = image.container
     fields = _exif_fields(image)
-    fields += _xmp_fields(image.raw[:c.end_offset] if c.complete else image.raw)
+    fields += _xmp_fields(_outside_pixels(c))
     fields += _iptc_fields(c)
     fields += _jpeg_comments(c)
     fields += _gif_comments(c)
