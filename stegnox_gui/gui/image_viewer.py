@@ -39,6 +39,7 @@ class ImageViewer(QWidget):
         self._channel: str | None = None
         self._bit = 0
         self._shown_key: ViewKey | None = None
+        self._pending_plane: tuple[str, int] | None = None
         self._build()
 
     # layout ----------------------------------------------------------------------------
@@ -162,6 +163,7 @@ class ImageViewer(QWidget):
         self._path = path
         self._info = None
         self._shown_key = None
+        self._pending_plane = None
         self.canvas.set_image(None)
         self.histogram.set_histograms(None)
         self.chi_plot.set_series(None)
@@ -229,6 +231,17 @@ class ImageViewer(QWidget):
         self._channel, self._bit = channel, bit
         self._sync_selector()
         self.set_mode("plane")
+
+    def show_plane(self, channel: str, bit: int) -> bool:
+        """Show a plane as soon as the image's channels are known (now, or when it has loaded).
+        Returns False when the image has no such channel."""
+        if self._info is None:
+            self._pending_plane = (channel, bit)
+            return True
+        if channel not in self.channels():
+            return False
+        self.select_plane(channel, bit)
+        return True
 
     def next_view(self) -> None:
         self._step_view(+1)
@@ -361,6 +374,12 @@ class ImageViewer(QWidget):
         self.title_label.setToolTip(self._path or "")
         if info.get("decode_error"):
             self.status_label.setText(str(info["decode_error"]))
+        pending, self._pending_plane = self._pending_plane, None
+        if pending is not None and pending[0] in chans:
+            self._channel, self._bit = pending
+            self._mode = "plane"
+            self.mode_group.button([m for m, _ in MODES].index("plane")).setChecked(True)
+            self._sync_selector()
 
     def _apply_plot(self, key: ViewKey, value: Any) -> None:
         if key[0] == "histograms":

@@ -41,6 +41,32 @@ def ask_save_path(parent: QWidget, caption: str, suggested: str) -> str | None:
     return path or None
 
 
+def pretty_json(value: Any, indent: int = 2, width: int = 100) -> str:
+    """JSON with nesting indented but short lists and objects kept on one line (plot data is long
+    lists of numbers that would otherwise take a line each)."""
+    def fmt(v: Any, level: int) -> str:
+        flat = json.dumps(v, ensure_ascii=False, default=str)
+        if len(flat) + level * indent <= width or not isinstance(v, (dict, list)) or not v:
+            return flat
+        pad, inner = " " * (level * indent), " " * ((level + 1) * indent)
+        if isinstance(v, dict):
+            items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {fmt(x, level + 1)}" for k, x in v.items()]
+            return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+        if all(not isinstance(x, (dict, list)) for x in v):  # a long list of scalars: wrap, do not explode
+            rows, row = [], ""
+            for x in v:
+                item = json.dumps(x, ensure_ascii=False, default=str)
+                if row and len(row) + len(item) + 2 + len(inner) > width:
+                    rows.append(row)
+                    row = ""
+                row = f"{row}, {item}" if row else item
+            rows.append(row)
+            return "[\n" + ",\n".join(inner + r for r in rows) + f"\n{pad}]"
+        return "[\n" + ",\n".join(inner + fmt(x, level + 1) for x in v) + f"\n{pad}]"
+
+    return fmt(value, 0)
+
+
 def _plain_label(text: str = "", *, bold: bool = False, muted: bool = False) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)  # file names and messages come from images
@@ -75,6 +101,7 @@ class ResultsView(QWidget):
         self.save_dialog: SaveDialog = ask_save_path
         self._job: dict[str, Any] | None = None
         self._finding: dict[str, Any] | None = None
+        self._auto_selecting = False  # selecting the first finding on show_job, not the user
         self.model = FindingsModel(self)
         self.image_viewer = viewer if viewer is not None else (ImageViewer(self) if with_viewer else None)
         self._build()
@@ -245,7 +272,11 @@ class ResultsView(QWidget):
             keys = [self._finding_key(f) for f in self.model.findings()]
             row = keys.index(previous) if previous in keys else 0
         if self.model.rowCount() > 0:
-            self.select_finding(row)
+            self._auto_selecting = True
+            try:
+                self.select_finding(row)
+            finally:
+                self._auto_selecting = False
         else:
             self._show_finding(None)
             self.text_view.setPlainText("")
@@ -290,7 +321,26 @@ class ResultsView(QWidget):
 
     # findings --------------------------------------------------------------------------
     def _select_row(self, row: int) -> None:
-        self._show_finding(self.model.finding(row))
+        finding = self.model.finding(row)
+        self._show_finding(finding)
+        if not self._auto_selecting and finding is not None:
+            self._point_viewer_at(finding)
+
+    def _point_viewer_at(self, f: dict[str, Any]) -> None:
+        """When the user picks a bit-plane finding, show the plane it was read from."""
+        if self.image_viewer is None:
+            return
+        params = f.get("params") if isinstance(f.get("params"), dict) else {}
+        channels, planes = params.get("channels"), params.get("planes")
+        if isinstance(channels, str) and isinstance(planes, list) and planes and isinstance(planes[0], int):
+            names = ["gray"] if channels in ("gray", "l") else [c for c in channels.lower() if c in "rgba"]
+            if channels == "index":
+                names = ["index"]
+            for name in names:
+                if self.image_viewer.show_plane(name, int(planes[0])):
+                    return
+        elif f.get("kind") == "statistic":
+            self.image_viewer.set_mode("plots")
 
     def _show_finding(self, f: dict[str, Any] | None) -> None:
         self._finding = f
@@ -357,7 +407,7 @@ class ResultsView(QWidget):
         for title, key in (("Parameters", "params"), ("Data", "data")):
             value = f.get(key)
             if value:
-                lines.append(f"\n{title}:\n" + json.dumps(value, indent=2, ensure_ascii=False, default=str))
+                lines.append(f"\n{title}:\n" + pretty_json(value))
         return "\n".join(lines)
 
     @staticmethod

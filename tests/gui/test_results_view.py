@@ -210,3 +210,26 @@ def test_screenshot_with_a_finding_selected(view, engine_job, qtbot):
     colours = {img.pixel(x, y) for x in range(0, img.width(), 37) for y in range(0, img.height(), 37)}
     assert len(colours) > 20  # not blank
     img.save("/tmp/stegnox-results-view.png")
+
+
+def test_picking_a_finding_points_the_viewer_at_its_plane(view, engine_job, qtbot):
+    view.show_job(engine_job)
+    viewer = view.image_viewer
+    assert viewer.mode() == "original"  # opening a job shows the image as it is
+    assert view.model.rowCount() >= 2, "the engine also reports detector statistics"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.current_finding()["kind"] == "statistic"
+    assert viewer.mode() == "plots"
+    qtbot.keyClick(view.table, Qt.Key.Key_Up)
+    assert view.current_finding()["method"] == "lsb"
+    qtbot.waitUntil(lambda: viewer.shown_key() == ("plane", "r", 0), timeout=10000)
+
+
+def test_details_keep_long_number_lists_compact(view, tmp_path):
+    job = _binary_job(tmp_path, carved=False)
+    job["results"]["findings"][0]["data"] = {"curve": list(range(300))}
+    view.show_job(job)
+    text = view.details_view.toPlainText()
+    assert '"offset": 1234' in text
+    assert len(text.splitlines()) < 40
