@@ -143,23 +143,26 @@ def load_image(path: str | Path, *, pixel_limit: int = DEFAULT_PIXEL_LIMIT) -> I
             f"Image too large: {img.width}x{img.height} = {img.width * img.height:,} pixels exceeds the "
             f"pixel limit of {pixel_limit:,} (possible decompression bomb; raise the limit in settings)")
     data.info = dict(img.info)
-    try:
-        data.exif = img.getexif()
-    except Exception:
-        data.exif = None
+    # Decode before anything else touches the image: Pillow's getexif() loads a PNG and would swallow
+    # a decoding error, leaving blank pixels that look valid.
     try:
         _decode(img, data)
         data.decode_error = repaired_note
     except Exception as exc:
         # Retry accepting truncated or CRC-damaged data, as forensic viewers do.
         try:
-            img2 = _open(raw, tolerant=True)
-            _decode(img2, data, tolerant=True)
+            img = _open(raw, tolerant=True)
+            _decode(img, data, tolerant=True)
             data.truncated = True
             data.decode_error = f"Image data is damaged ({_describe(exc)}); decoded what was readable"
         except Exception:
             data.channels = {}
             data.decode_error = f"Cannot decode {data.format} pixels: {_describe(exc)}"
+    data.info = {**dict(img.info), **data.info}
+    try:
+        data.exif = img.getexif()
+    except Exception:
+        data.exif = None
     return data
 
 
