@@ -18,6 +18,7 @@ from stegnox_gui.gui.hex_view import HexView
 from stegnox_gui.gui.image_viewer import ImageViewer
 from stegnox_gui.gui.payload_bytes import carved_path, is_binary, payload_bytes
 
+IMAGE_TYPES = {"png", "jpeg", "jpg", "gif", "bmp", "tiff", "webp"}
 TEXT_DISPLAY_LIMIT = 2 * 1024 * 1024  # characters of a carved text payload shown in the text tab
 
 BADGES = {  # label, colour
@@ -167,10 +168,17 @@ class ResultsView(QWidget):
         self.save_button.clicked.connect(self.save_payload)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.save_payload,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view_payload_button = QPushButton("View payload image")
+        self.view_payload_button.setCheckable(True)
+        self.view_payload_button.setToolTip("Show the carved image payload in the image viewer (planes, plots and all)")
+        self.view_payload_button.setAccessibleName("View payload image")
+        self.view_payload_button.toggled.connect(self._view_payload_toggled)
+        self.view_payload_button.setVisible(False)
         self.payload_label = _plain_label(muted=True)
         self.payload_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         buttons = QHBoxLayout()
         buttons.addWidget(self.payload_label, 1)
+        buttons.addWidget(self.view_payload_button)
         buttons.addWidget(self.save_button)
 
         detail = QWidget()
@@ -342,8 +350,26 @@ class ResultsView(QWidget):
         elif f.get("kind") == "statistic":
             self.image_viewer.set_mode("plots")
 
+    def _payload_image(self, f: dict[str, Any] | None) -> Path | None:
+        """The carved file of a finding whose payload is an image the viewer can open."""
+        if f is None or str(f.get("detected_type") or "").lower() not in IMAGE_TYPES:
+            return None
+        return carved_path(f)
+
+    def _view_payload_toggled(self, on: bool) -> None:
+        if self.image_viewer is None or self._job is None:
+            return
+        payload = self._payload_image(self._finding)
+        if on and payload is not None:
+            self.image_viewer.set_image(str(payload))
+        else:
+            self.image_viewer.set_image(str(self._job.get("image_path") or "") or None)
+
     def _show_finding(self, f: dict[str, Any] | None) -> None:
         self._finding = f
+        if self.view_payload_button.isChecked():
+            self.view_payload_button.setChecked(False)  # back to the job's own image
+        self.view_payload_button.setVisible(self.image_viewer is not None and self._payload_image(f) is not None)
         self.save_button.setEnabled(False)
         self.payload_label.setText("")
         self.payload_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -233,3 +233,20 @@ def test_details_keep_long_number_lists_compact(view, tmp_path):
     text = view.details_view.toPlainText()
     assert '"offset": 1234' in text
     assert len(text.splitlines()) < 40
+
+
+def test_an_image_payload_can_be_opened_in_the_viewer(view, tmp_path, qtbot):
+    job = _binary_job(tmp_path, carved=True)
+    hidden = tmp_path / "hidden.png"
+    Image.new("RGB", (33, 17), (0, 0, 255)).save(hidden)
+    job["results"]["findings"][0]["path"] = str(hidden)
+    view.show_job(job)
+    viewer = view.image_viewer
+    assert not view.view_payload_button.isHidden()
+    view.view_payload_button.click()
+    assert viewer.path() == str(hidden)
+    qtbot.waitUntil(lambda: viewer.displayed_image().width() == 33, timeout=10000)
+    view.view_payload_button.click()
+    assert viewer.path() == job["image_path"]
+    view.select_finding(1)  # a text finding: nothing to view
+    assert view.view_payload_button.isHidden()
