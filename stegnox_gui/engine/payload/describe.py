@@ -44,9 +44,10 @@ def describe_blob(data: bytes, *, anomaly_confidence: float = 0.6) -> Blob:
     stripped = data.strip(b"\x00")
     if not stripped:
         return Blob(f"{len(data)} zero bytes", data, None, 0.0)
-    carved = match_at(stripped, 0)
+    lead = len(data) - len(data.lstrip(b"\x00"))
+    carved = match_at(data, lead)  # files often end in zero bytes: match on the unstripped data
     if carved is not None and carved.complete:
-        return Blob(carved.description, carved.bytes_of(stripped), carved.type, 0.95, readable=True)
+        return Blob(carved.description, carved.bytes_of(data), carved.type, 0.95, readable=True)
     decoded = decode_layers(stripped) if len(stripped) >= 8 else None
     if decoded is not None:
         inner = match_at(decoded.data, 0)
@@ -58,7 +59,7 @@ def describe_blob(data: bytes, *, anomaly_confidence: float = 0.6) -> Blob:
     if text_score(stripped) >= TEXT_THRESHOLD:
         return Blob(f"text: {quote(stripped)}", stripped, "text", 0.94, readable=True)
     if carved is not None:
-        return Blob(carved.description, carved.bytes_of(stripped), carved.type, 0.85, readable=True)
+        return Blob(carved.description, carved.bytes_of(data), carved.type, 0.85, readable=True)
     inside = scan(stripped, max_hits=4)
     if inside and inside[0].complete:
         first = inside[0]
