@@ -11,12 +11,15 @@ from PySide6.QtCore import QObject, Signal
 
 class WorkerBridge(QObject):
     """Signals: started(job_id), progress(job_id, fraction, method), finished(job_id, result),
-    failed(job_id, error), error(message) for worker-level problems, idle() when none is running."""
+    failed(job_id, error), cancelled(job_id), released(job_id) (handed back to pending on stop),
+    error(message) for worker-level problems, idle() when no job is running any more."""
 
     started = Signal(str)
     progress = Signal(str, float, str)
     finished = Signal(str, object)
     failed = Signal(str, str)
+    cancelled = Signal(str)
+    released = Signal(str)
     error = Signal(str)
     idle = Signal()
 
@@ -29,6 +32,8 @@ class WorkerBridge(QObject):
         self.progress.connect(self._on_progress)
         self.finished.connect(self._on_done)
         self.failed.connect(self._on_failed)
+        self.cancelled.connect(self._end)
+        self.released.connect(self._end)
 
     def _on_started(self, job_id: str) -> None:
         self.running[job_id] = (0.0, "")

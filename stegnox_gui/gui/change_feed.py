@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from stegnox_gui.gui.job_rows import JobRow, rows_from_jobs
 
+CHUNK_ROWS = 2000
+
 
 class _FetchSignals(QObject):
     done = Signal(object)  # dict with rows, removed, rev, stats, error
@@ -90,17 +92,29 @@ class ChangeFeed(QObject):
         self._pool.start(_Fetch(self.queue, self.rev, want_stats, self._signals))
 
     def _on_done(self, out: dict) -> None:
-        self._busy = False
         self.last_poll_seconds = time.perf_counter() - self._started_at
         if out["error"]:
+            self._busy = False
             self.error.emit(out["error"])
             return
-        self.rev = out["rev"]
         rows: list[JobRow] = out["rows"]
         if out.get("full"):
-            self.reset.emit(rows)
-        elif rows or out["removed"]:
-            self.changed.emit(rows, out["removed"])
+            self.reset.emit([])
+        if out["removed"]:
+            self.changed.emit([], out["removed"])
+        # Big batches (a first load, 10,000 files dropped) go to the view in slices, one per
+        # event-loop turn, so the window keeps painting and answering between them.
+        chunks = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
+        self._emit_chunks(chunks, out)
+
+    def _emit_chunks(self, chunks: list[list[JobRow]], out: dict) -> None:
+        if chunks:
+            self.changed.emit(chunks.pop(0), [])
+        if chunks:
+            QTimer.singleShot(0, lambda: self._emit_chunks(chunks, out))
+            return
+        self.rev = out["rev"]
+        self._busy = False
         if out["stats"] is not None:
             self.stats.emit(out["stats"])
         if not self._loaded:

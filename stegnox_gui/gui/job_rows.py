@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from functools import lru_cache
 
 PRIORITY_RANK = {"high": 3, "normal": 2, "low": 1}
 STATUS_RANK = {"processing": 0, "pending": 1, "failed": 2, "completed": 3, "cancelled": 4}
@@ -13,6 +14,7 @@ VERDICT_RANK = {"hidden_data": 0, "suspicious": 1, "clean": 2}
 VERDICT_LABEL = {"hidden_data": "Hidden data", "suspicious": "Suspicious", "clean": "Clean"}
 
 
+@lru_cache(maxsize=65536)  # jobs added together share their timestamps
 def local_time(iso: str | None) -> str:
     """'2026-12-03 19:40:12' in local time from an ISO-8601 UTC string; '' when absent or bad."""
     if not iso:

@@ -34,6 +34,7 @@ from stegnox_gui.gui.job_rows import JobRow
 from stegnox_gui.gui.settings import PRIORITIES, AppSettings
 from stegnox_gui.gui.stats_panel import StatsPanel
 from stegnox_gui.gui.workers import WorkerPool
+from stegnox_gui.worker.results_dirs import job_results_dir
 
 COLUMN_WIDTHS = {COL_NAME: 200, COL_FOLDER: 170, COL_PRIORITY: 70, COL_STATUS: 106, COL_VERDICT: 116,
                  COL_SCORE: 54, COL_SUMMARY: 320, COL_CREATED: 140, COL_FINISHED: 140}
@@ -304,6 +305,8 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(lambda *_: None)
         self.bridge.finished.connect(self._on_job_done)
         self.bridge.failed.connect(self._on_job_failed)
+        self.bridge.cancelled.connect(lambda _: (self._update_workers_label(), self.feed.poll()))
+        self.bridge.released.connect(lambda _: (self._update_workers_label(), self.feed.poll()))
         self.bridge.error.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.bridge.idle.connect(self._check_quit)
         self.proxy.rowsInserted.connect(lambda *_: self._update_shown())
@@ -385,7 +388,8 @@ class MainWindow(QMainWindow):
 
     def _on_reset(self, rows: list[JobRow]) -> None:
         self.model.clear()
-        self.model.apply(rows)
+        if rows:
+            self.model.apply(rows)
 
     def _on_stats(self, stats: dict) -> None:
         self.stats.update_stats(stats)
@@ -575,13 +579,13 @@ class MainWindow(QMainWindow):
     def _delete_result_folder(self, job_id: str) -> None:
         import shutil
 
-        folder = self.results_root / job_id
+        folder = job_results_dir(self.results_root, job_id)
         if folder.is_dir() and folder.resolve().parent == self.results_root.resolve():
             shutil.rmtree(folder, ignore_errors=True)
 
     def result_folder(self, job_id: str) -> Path | None:
         """The folder holding the files carved from a job, if there is one."""
-        folder = self.results_root / job_id
+        folder = job_results_dir(self.results_root, job_id)
         if folder.is_dir():
             return folder
         try:

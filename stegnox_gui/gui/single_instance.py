@@ -33,15 +33,16 @@ def hand_over(name: str, paths: list[str]) -> bool:
     if not sock.waitForConnected(_TIMEOUT_MS):
         return False
     sock.write((json.dumps({"paths": [str(p) for p in paths]}) + "\n").encode())
-    sock.flush()
-    ok = sock.waitForBytesWritten(_TIMEOUT_MS)
-    answered = False
-    while ok and sock.waitForReadyRead(_TIMEOUT_MS):
-        if bytes(sock.readAll()).startswith(b"ok"):
-            answered = True
+    if not sock.flush():  # flush() writes what it can; wait only if bytes are still pending
+        sock.waitForBytesWritten(_TIMEOUT_MS)
+    reply = b""
+    # The answer may already be buffered (waitForBytesWritten reads too): check before waiting.
+    while b"\n" not in reply and len(reply) < 64:
+        if not sock.bytesAvailable() and not sock.waitForReadyRead(_TIMEOUT_MS):
             break
+        reply += bytes(sock.readAll())
     sock.disconnectFromServer()
-    return answered
+    return reply.startswith(b"ok")
 
 
 class InstanceServer(QObject):
@@ -53,6 +54,7 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self.name = name
         self._server = QLocalServer(self)
+        # The name holds a per-user, per-data-folder hash; only this user may connect.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_connection)
         self._buffers: dict[QLocalSocket, bytes] = {}
@@ -73,6 +75,8 @@ class InstanceServer(QObject):
             self._buffers[sock] = b""
             sock.readyRead.connect(lambda s=sock: self._on_ready(s))
             sock.disconnected.connect(lambda s=sock: self._drop(s))
+            if sock.bytesAvailable():  # data that came with the connection, before readyRead was connected
+                self._on_ready(sock)
 
     def _on_ready(self, sock: QLocalSocket) -> None:
         data = self._buffers.get(sock, b"") + bytes(sock.readAll())

@@ -9,7 +9,7 @@ import time
 from typing import Any, Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from stegnox_gui.gui.badge_delegate import STATUS_COLOURS
 
@@ -100,9 +100,16 @@ class StatsPanel(QFrame):
         self.setAccessibleName("Queue statistics")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.batch = BatchTracker()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(14)
+        # Two rows, so the window stays usable at ~700 px wide: counts on top, progress below.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 6, 10, 6)
+        outer.setSpacing(4)
+        top = QHBoxLayout()
+        top.setSpacing(14)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(14)
+        outer.addLayout(top)
+        outer.addLayout(bottom)
         self.count_labels: dict[str, QLabel] = {}
         for s in STATUSES:
             label = QLabel()
@@ -110,29 +117,28 @@ class StatsPanel(QFrame):
             label.setToolTip(f"Jobs that are {s}")
             label.setAccessibleName(f"{s.capitalize()} jobs")
             self.count_labels[s] = label
-            layout.addWidget(label)
-        layout.addWidget(self._separator())
+            top.addWidget(label)
+        top.addStretch(1)
         self.priority_label = QLabel()
         self.priority_label.setToolTip("Pending jobs by priority")
         self.priority_label.setAccessibleName("Pending jobs by priority")
-        layout.addWidget(self.priority_label)
-        layout.addWidget(self._separator())
-        self.rate_label = QLabel()
-        self.rate_label.setToolTip("Jobs finished per minute in the current batch")
-        self.rate_label.setAccessibleName("Throughput")
-        layout.addWidget(self.rate_label)
-        self.time_label = QLabel()
-        self.time_label.setToolTip("Time since the batch started, and estimated time to finish the pending work")
-        self.time_label.setAccessibleName("Elapsed time and estimate")
-        layout.addWidget(self.time_label)
-        layout.addStretch(1)
+        top.addWidget(self.priority_label)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Batch progress")
         self.progress.setToolTip("Jobs finished in the current batch")
-        self.progress.setMinimumWidth(220)
-        self.progress.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.progress.setMinimumWidth(160)
+        self.progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.progress.setTextVisible(True)
-        layout.addWidget(self.progress)
+        bottom.addWidget(self.progress, 1)
+        self.rate_label = QLabel()
+        self.rate_label.setToolTip("Jobs finished per minute in the current batch")
+        self.rate_label.setAccessibleName("Throughput")
+        bottom.addWidget(self.rate_label)
+        bottom.addWidget(self._separator())
+        self.time_label = QLabel()
+        self.time_label.setToolTip("Time since the batch started, and estimated time to finish the pending work")
+        self.time_label.setAccessibleName("Elapsed time and estimate")
+        bottom.addWidget(self.time_label)
         self.counts = {s: 0 for s in STATUSES}
         self.update_stats({})
 

@@ -24,6 +24,8 @@ class _RunnerSignals(QObject):
     progress = Signal(str, float, str)
     finished = Signal(str, object)
     failed = Signal(str, str)
+    cancelled = Signal(str)
+    released = Signal(str)
     error = Signal(str)
 
 
@@ -44,6 +46,12 @@ class _Events:
 
     def failed(self, job_id: str, error: Any) -> None:
         self.signals.failed.emit(str(job_id), str(error))
+
+    def cancelled(self, job_id: str) -> None:
+        self.signals.cancelled.emit(str(job_id))
+
+    def released(self, job_id: str) -> None:
+        self.signals.released.emit(str(job_id))
 
 
 class _JobLoop(QRunnable):
@@ -116,6 +124,8 @@ class WorkerPool(QObject):
             signals.progress.connect(self.bridge.progress)
             signals.finished.connect(self.bridge.finished)
             signals.failed.connect(self.bridge.failed)
+            signals.cancelled.connect(self.bridge.cancelled)
+            signals.released.connect(self.bridge.released)
             signals.error.connect(self.bridge.error)
             self._signals.append(signals)
             with self._lock:
@@ -155,8 +165,9 @@ class WorkerPool(QObject):
             self._loops -= 1
 
     def stop(self, *, abort: bool = True, timeout: float = 15.0) -> list[str]:
-        """End the runnables and the engine pool. abort=True interrupts running jobs (they go back
-        to pending); otherwise they are finished first. Returns the ids released to pending."""
+        """End the runnables and the engine pool. abort=True interrupts running jobs at once (the
+        runner sees the pool closed and hands them back to pending); otherwise they are finished
+        first. Returns the ids this call released itself (those the runner could not)."""
         if self._engine_pool is None:
             return []
         self.stopping = True
