@@ -121,6 +121,9 @@ class ResultsView(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setAccessibleName("Result message")
         self.info_label = _plain_label(muted=True)
+        small = self.info_label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.info_label.setFont(small)
         self.info_label.setWordWrap(True)
         self.info_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
@@ -128,6 +131,7 @@ class ResultsView(QWidget):
         top.addWidget(self.name_label, 1)
         top.addWidget(self.score_label)
         header = QVBoxLayout()
+        header.setSpacing(2)
         header.addLayout(top)
         header.addWidget(self.message_label)
         header.addWidget(self.info_label)
@@ -211,6 +215,20 @@ class ResultsView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Short and wide (under the job table): findings beside their details; tall: above."""
+        super().resizeEvent(event)
+        wide = self.height() < 480 and self.width() > 1000
+        want = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.findings_split.orientation() != want:
+            self.findings_split.setOrientation(want)
+            if self.image_viewer is not None:
+                total = max(1, self.splitter.width())
+                left = int(total * (0.64 if wide else 0.5))
+                self.splitter.setSizes([left, total - left])
+            span = max(2, (self.width() * (0.64 if wide else 0.5)) if wide else self.findings_split.height())
+            self.findings_split.setSizes([int(span * 0.45), int(span * 0.55)])
 
     # public ----------------------------------------------------------------------------
     def show_job(self, job: dict[str, Any] | None) -> None:
