@@ -48,7 +48,7 @@ class ImageViewer(QWidget):
         mode_row = QHBoxLayout()
         mode_row.setSpacing(2)
         for i, (mode, label) in enumerate(MODES):
-            btn = _toggle(label, f"Show {label.lower()} (view {i + 1})")
+            btn = _toggle(label, f"Show {label.lower()} ([ and ] step through the views)")
             btn.setProperty("mode", mode)
             self.mode_group.addButton(btn, i)
             mode_row.addWidget(btn)

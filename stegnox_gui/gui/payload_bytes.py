@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 _DUMP_LINE = re.compile(r"^([0-9a-fA-F]{8})  ((?:[0-9a-fA-F]{2} {1,2})*[0-9a-fA-F]{2})(?:\s{2,}.*)?$")
-MAX_READ = 256 * 1024 * 1024  # never read more than this into memory for display or saving
+DISPLAY_LIMIT = 16 * 1024 * 1024  # bytes of a carved payload read for display (saving copies the file)
 
 
 def parse_hex_dump(text: str) -> bytes | None:
@@ -36,14 +36,14 @@ def carved_path(finding: dict[str, Any]) -> Path | None:
     return p if p.is_file() else None
 
 
-def payload_bytes(finding: dict[str, Any]) -> tuple[bytes, bool]:
-    """(bytes, complete): the full carved payload, or the bytes the preview holds (complete only
-    when the preview covers the whole payload)."""
+def payload_bytes(finding: dict[str, Any], limit: int = DISPLAY_LIMIT) -> tuple[bytes, bool]:
+    """(bytes, complete): the carved payload (its first `limit` bytes), or the bytes the preview
+    holds; complete when they are the whole payload."""
     p = carved_path(finding)
     if p is not None:
         with p.open("rb") as fh:
-            data = fh.read(MAX_READ)
-        return data, len(data) < MAX_READ or p.stat().st_size == len(data)
+            data = fh.read(limit + 1)
+        return data[:limit], len(data) <= limit
     preview = finding.get("preview")
     if not preview:
         return b"", False

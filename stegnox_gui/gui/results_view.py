@@ -4,6 +4,7 @@ Save payload as…; beside them the ImageViewer with planes, LSB view and plots.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -332,14 +333,21 @@ class ResultsView(QWidget):
         if not target:
             return None
         path = Path(target)
+        source = carved_path(f)
         try:
-            path.write_bytes(data)
+            if source is not None:
+                if source.resolve() != path.resolve():
+                    shutil.copyfile(source, path)  # the whole carved file, whatever its size
+                written, complete = path.stat().st_size, True
+            else:
+                path.write_bytes(data)
+                written = len(data)
         except OSError as exc:
             self._note(f"Could not save: {exc.strerror or exc}", error=True)
             return None
         size = f.get("payload_size")
         if complete or size is None:
-            self._note(f"Saved {len(data):,} bytes to {path}")
+            self._note(f"Saved {written:,} bytes to {path}")
         else:
             self._note(f"Saved the {len(data):,}-byte preview of a {int(size):,}-byte payload to {path} "
                        "(analyse with an output folder to carve it in full)", error=True)

@@ -271,3 +271,24 @@ def test_loading_a_large_image_does_not_block_the_gui_thread(qtbot, viewer, tmp_
     assert len(ticks) > 10
     assert gaps.max() < total / 2
     assert viewer.displayed_image().width() == w
+
+
+def test_switching_images_drops_work_queued_for_the_old_one(qtbot, tmp_path):
+    paths = []
+    for i in range(3):
+        p = tmp_path / f"{i}.png"
+        Image.fromarray(_pixels((300, 400, 3), seed=i)).save(p)
+        paths.append(str(p))
+    cache = vc.ViewCache(threads=1)
+    done = []
+    cache.ready.connect(lambda path, key, value: done.append((path, key)))
+    for p in paths[:2]:
+        for b in range(8):
+            cache.request(p, ("plane", "r", b))
+    cache.request(paths[2], ("original",))
+    cache.drop_queued(keep_path=paths[2])
+    qtbot.waitUntil(lambda: (paths[2], ("original",)) in done, timeout=20000)
+    cache.wait()
+    QApplication.processEvents()
+    assert len(done) < 17  # most queued planes of the old images were never computed
+    assert not cache.is_pending(paths[0], ("plane", "r", 7))

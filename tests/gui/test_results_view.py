@@ -250,3 +250,17 @@ def test_an_image_payload_can_be_opened_in_the_viewer(view, tmp_path, qtbot):
     assert viewer.path() == job["image_path"]
     view.select_finding(1)  # a text finding: nothing to view
     assert view.view_payload_button.isHidden()
+
+
+def test_big_carved_payloads_are_shown_in_part_and_saved_whole(view, tmp_path, monkeypatch):
+    from stegnox_gui.gui import payload_bytes as pb
+    from stegnox_gui.gui import results_view as rv
+
+    monkeypatch.setattr(rv, "payload_bytes", lambda f: pb.payload_bytes(f, limit=100))
+    view.show_job(_binary_job(tmp_path, carved=True))
+    assert view.hex_view.data() == PNG_PAYLOAD[:100]
+    assert "100 of 776 bytes from the carved file" in view.payload_label.text()
+    target = tmp_path / "whole.bin"
+    view.save_dialog = lambda *a: str(target)
+    view.save_payload()
+    assert target.read_bytes() == PNG_PAYLOAD
