@@ -196,3 +196,20 @@ def test_zlib_compressed_comment(tmp_path):
     path = _jpeg(tmp_path, comment=zlib.compress(MESSAGE.encode()))
     hidden = _hidden(_run(path))
     assert hidden[0].payload == MESSAGE.encode() and hidden[0].confidence >= 0.9
+
+
+def test_short_sentence_in_a_comment_field_is_a_message(tmp_path):
+    exif = _camera_exif(exif_9286=b"ASCII\x00\x00\x00meet me at noon by the gate")
+    hidden = _hidden(_run(_jpeg(tmp_path, exif=exif.tobytes())))
+    assert hidden and hidden[0].payload == b"meet me at noon by the gate"
+
+
+@pytest.mark.parametrize("text", ["Based of Jakub Steiner work",
+                                  "Rendered by Persistence of Vision (tm) Ray Tracer Version 3.0, using the Times "
+                                  "Roman font and a lot of patience on a long winter evening"])
+def test_producer_notes_and_short_descriptions_in_png_stay_information(tmp_path, text):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", text)
+    path = tmp_path / "d.png"
+    _cover().save(path, pnginfo=info)
+    assert not _hidden(_run(path))

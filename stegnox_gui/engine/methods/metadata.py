@@ -28,6 +28,8 @@ FREE_TEXT_FIELDS = {
     "PageName", "Comment", "Description", "Caption-Abstract", "SpecialInstructions", "description", "comment",
     "caption", "instructions", "Disclaimer", "Warning", "Notes", "UserComment",
 }
+# Comment fields: cameras leave them empty, so even a short sentence there is a message.
+COMMENT_FIELDS = {"UserComment", "XPComment", "Comment", "comment", "PlainText"}
 # Fields where a notice of rights or a person's name is ordinary, however long.
 RIGHTS_FIELDS = {"Copyright", "Artist", "XPAuthor", "By-line", "CopyrightNotice", "rights", "creator", "Author",
                  "Writer-Editor", "Credit", "Rights", "UsageTerms", "Owner", "CameraOwnerName"}
@@ -38,9 +40,14 @@ BINARY_OK_FIELDS = {"MakerNote", "PrintImageMatching", "ComponentsConfiguration"
                     "InterColorProfile", "IPTCNAA", "ImageResources", "JPEGTables", "GPSAreaInformation"}
 _ORDINARY = re.compile(
     r"(©|\(c\)|copyright|all rights reserved|licen[cs]ed? under|creative commons|\bcc[- ]by|public domain|"
-    r"^(created|made|edited|generated|processed|saved|exported) (with|by|in|using)\b|gd-jpeg|\bIJG\b|"
+    r"gd-jpeg|\bIJG\b|"
     r"LEAD Technologies|Intel\(R\) JPEG|Photoshop|Lightroom|GIMP|paint\.net|ImageMagick|GraphicsMagick|"
     r"^https?://\S+$)", re.IGNORECASE)
+# A producer's note ("Created with GIMP", "Rendered by POV-Ray ..."): ordinary however long.
+_PRODUCER = re.compile(
+    r"^\W*(created|made|edited|generated|processed|saved|exported|compressed|optimi[sz]ed|converted|resized|"
+    r"encoded|rendered|scanned|captured|based (on|of)|drawn|designed|produced|written) (with|by|in|using|on|of|from)?\b",
+    re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _RAW_PROFILE = re.compile(r"^Raw profile type ", re.IGNORECASE)
 _XP_TAGS = {0x9C9B: "XPTitle", 0x9C9C: "XPComment", 0x9C9D: "XPAuthor", 0x9C9E: "XPKeywords", 0x9C9F: "XPSubject"}
@@ -98,12 +105,15 @@ def judge(field: Field) -> Finding | None:
                        detected_type=inner.type if inner else None)
     score = text_score(raw)
     words = len(_WORD.findall(text))
-    if _ORDINARY.search(text) and (field.name in RIGHTS_FIELDS or words < 12):
+    if _PRODUCER.match(text) or (_ORDINARY.search(text) and (field.name in RIGHTS_FIELDS or words < 12)):
         return None
     if field.name in RIGHTS_FIELDS and words <= 6:
         return None
     free = field.name in FREE_TEXT_FIELDS or field.source in ("JPEG COM", "GIF comment")
-    min_len, min_words = (24, 4) if free else (60, 10)
+    if field.name in COMMENT_FIELDS or field.source in ("JPEG COM", "GIF comment"):
+        min_len, min_words = 20, 4
+    else:
+        min_len, min_words = (40, 7) if free else (60, 10)
     if score >= TEXT_THRESHOLD and len(text) >= min_len and words >= min_words:
         conf = min(0.96, 0.86 + 0.1 * min(1.0, len(text) / 150))
         where = "" if free else " (a sentence where a name or setting belongs)"
