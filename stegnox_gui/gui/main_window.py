@@ -24,6 +24,7 @@ from stegnox_gui.gui.bridge import WorkerBridge
 from stegnox_gui.gui.change_feed import ChangeFeed
 from stegnox_gui.gui.dialogs import CLOSE_CANCEL, CLOSE_FINISH, CLOSE_PAUSE, Dialogs
 from stegnox_gui.gui.drop_area import DropArea, accepts, paths_from_mime
+from stegnox_gui.gui.elide_delegate import ElideLeftDelegate
 from stegnox_gui.gui.enqueue_task import EnqueueResult, EnqueueSignals, EnqueueTask
 from stegnox_gui.gui.job_filter import STATUS_FILTERS, JobFilterProxy
 from stegnox_gui.gui.job_model import (
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.setItemDelegateForColumn(COL_STATUS, BadgeDelegate(STATUS_ROLE, STATUS_COLOURS, self.table))
         self.table.setItemDelegateForColumn(COL_VERDICT, BadgeDelegate(VERDICT_ROLE, VERDICT_COLOURS, self.table))
+        self.table.setItemDelegateForColumn(COL_FOLDER, ElideLeftDelegate(self.table))
 
         cls = _results_view_class()
         self.results_view = cls() if cls is not None else _Placeholder()
@@ -326,7 +328,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([460, 300])
+            self.splitter.setSizes([380, 420])  # the result of the selected job deserves room
         header = self.settings.window_state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
