@@ -127,7 +127,8 @@ def test_html_handles_a_thousand_jobs(tmp_path, image_path):
     jobs = [_job(image_path, job_id=i) for i in range(1000)]
     out = export_jobs(jobs, tmp_path / "big.html", "html")
     text = out.read_text(encoding="utf-8")
-    assert text.count("<section class=\"job\">") == 1000
+    assert text.count("<section class=\"job\" id=\"job-") == 1000
+    assert "href=\"#job-1000\"" in text
     assert text.rstrip().endswith("</html>")
 
 

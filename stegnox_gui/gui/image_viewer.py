@@ -7,6 +7,7 @@ Every view comes from the ViewCache, computed off the GUI thread.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -366,8 +367,6 @@ class ImageViewer(QWidget):
         if self._channel not in chans:
             self._channel = chans[0] if chans else None
         self._set_channels(chans)
-        from pathlib import Path
-
         name = Path(self._path or "").name
         text = f"{name}  ·  {info.get('format', '')} {info.get('width')}×{info.get('height')} {info.get('mode', '')}"
         self.title_label.setText(text)

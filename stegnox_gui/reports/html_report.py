@@ -53,6 +53,9 @@ pre{margin:4px 0 0;padding:6px 8px;background:var(--code);border-radius:4px;max-
 font:12px/1.35 ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}
 .more{color:var(--muted);font-size:12px;margin-top:4px}
+a{color:inherit}
+.overview{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:8px 0 20px}
+details>summary{font-weight:600}
 """
 
 
@@ -69,8 +72,9 @@ def write_html(jobs: list[dict[str, Any]], out: IO[str], *, thumbnails: list[str
     out.write(f"<h1>{escape(title)}</h1>\n<div class=\"meta\">{len(jobs)} image(s) · generated {escape(now)} "
               f"by StegnoX {escape(__version__)}</div>\n")
     out.write(_summary(jobs))
+    out.write(_overview(jobs))
     for n, (job, thumb) in enumerate(zip(jobs, thumbs), 1):
-        out.write(_job_card(job, thumb))
+        out.write(_job_card(job, thumb, n))
         if progress is not None:
             progress(n)
     out.write("</body></html>\n")
@@ -88,6 +92,26 @@ def _summary(jobs: list[dict[str, Any]]) -> str:
     return f"<div class=\"summary\">{inner}</div>\n"
 
 
+def _overview(jobs: list[dict[str, Any]]) -> str:
+    """One line per image, linking to its card: the report's table of contents."""
+    rows = ["<details open><summary>Overview</summary><table class=\"overview\"><thead><tr><th>#</th><th>Image</th>"
+            "<th>Verdict</th><th>Score</th><th>Result</th></tr></thead><tbody>"]
+    for n, job in enumerate(jobs, 1):
+        score = jf.score_of(job)
+        text = jf.message_of(job) or str(job.get("error") or "")
+        rows.append(f"<tr><td class=\"num\"><a href=\"#job-{n}\">{n}</a></td>"
+                    f"<td><a href=\"#job-{n}\">{escape(jf.image_name(job) or '(unnamed)')}</a></td>"
+                    f"<td>{_badge(job)}</td><td class=\"num\">{'' if score is None else f'{score:.2f}'}</td>"
+                    f"<td>{escape(_short(text, 160))}</td></tr>")
+    rows.append("</tbody></table></details>\n")
+    return "".join(rows)
+
+
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _badge(job: dict[str, Any]) -> str:
     verdict = jf.verdict_of(job)
     status = str(job.get("status") or "")
@@ -97,7 +121,7 @@ def _badge(job: dict[str, Any]) -> str:
     return f"<span class=\"badge v-other\">{escape(label)}</span>"
 
 
-def _job_card(job: dict[str, Any], thumb: str | None) -> str:
+def _job_card(job: dict[str, Any], thumb: str | None, number: int) -> str:
     name = jf.image_name(job) or "(unnamed)"
     path = str(job.get("image_path") or "")
     score = jf.score_of(job)
@@ -105,7 +129,7 @@ def _job_card(job: dict[str, Any], thumb: str | None) -> str:
     image = res.get("image") if isinstance(res.get("image"), dict) else {}
     thumb_html = (f"<img alt=\"{escape(name)}\" src=\"{escape(thumb)}\">" if thumb and thumb.startswith("data:image/")
                   else "no preview")
-    parts = [f"<section class=\"job\"><div class=\"thumb\">{thumb_html}</div><div>",
+    parts = [f"<section class=\"job\" id=\"job-{number}\"><div class=\"thumb\">{thumb_html}</div><div>",
              f"<div class=\"name\">{escape(name)} {_badge(job)}"]
     if score is not None:
         parts.append(f" <span class=\"path\">score {score:.2f}</span>")
