@@ -117,3 +117,16 @@ def test_engine_carves_the_appended_file(tmp_path):
     assert result["found_data"] and result["verdict"] == "hidden_data"
     carved = [f for f in result["findings"] if f["method"] == "trailing"][0]
     assert Path(carved["path"]).read_bytes() == archive
+
+
+def test_multi_picture_images_and_camera_trailers_are_information(tmp_path):
+    main = _cover("JPEG", quality=90)
+    mpf = b"MPF\x00" + bytes(40)
+    with_mpf = main[:2] + b"\xff\xe2" + struct.pack(">H", len(mpf) + 2) + mpf + main[2:]
+    second = _cover("JPEG", quality=70)
+    assert _run(tmp_path, with_mpf + second, "jpg") == []
+    # ... but a message after the MPF images is still found
+    found = _run(tmp_path, with_mpf + second + MESSAGE, "jpg")
+    assert len(found) == 1 and found[0].payload == MESSAGE
+    samsung = b"\x00\x00SEFH" + bytes(30) + b"\x40\x00\x00\x00SEFT"
+    assert _run(tmp_path, main + samsung, "jpg") == []

@@ -17,8 +17,9 @@ _END_NAMES = {"PNG": "IEND", "JPEG": "EOI", "GIF": "the GIF trailer", "BMP": "th
 _WEAK = {"mp3", "pe", "zlib", "bmp"}
 
 
-def analyse_tail(tail: bytes, base: int, where: str) -> list[Finding]:
-    """Findings for `tail` (found at file offset `base`, after `where`)."""
+def analyse_tail(tail: bytes, base: int, where: str, *, ordinary_jpeg: bool = False) -> list[Finding]:
+    """Findings for `tail` (found at file offset `base`, after `where`). With `ordinary_jpeg`, JPEG
+    images there are information (a multi-picture file's other images)."""
     findings: list[Finding] = []
     pos = 0
     for _ in range(MAX_PARTS):
@@ -34,6 +35,13 @@ def analyse_tail(tail: bytes, base: int, where: str) -> list[Finding]:
             payload = carved.bytes_of(rest)
             described = describe_payload(payload, header=False)
             conf = 0.97 if carved.complete else 0.85
+            if ordinary_jpeg and carved.type == "jpeg":
+                findings.append(Finding("trailing", "file", 0.0,
+                                        f"Multi-picture (MPF) image after {where}: {carved.description}",
+                                        params={"offset": base + pos, "length": len(payload)}, payload=payload,
+                                        detected_type="jpeg", hidden=False))
+                pos += carved.length
+                continue
             findings.append(Finding(
                 "trailing", "trailing", conf,
                 f"{carved.description} ({len(payload)} bytes) appended after {where} at offset {base + pos}",
@@ -88,6 +96,18 @@ def _quote(data: bytes, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
+def _known_trailer(image: ImageData, tail: bytes) -> str | None:
+    """Trailers that phones and cameras write after the image: information, not hidden data."""
+    if image.format != "JPEG":
+        return None
+    head = image.raw[:image.container.end_offset][:256 * 1024]
+    if tail[4:8] == b"ftyp" and (b"MotionPhoto" in head or b"MicroVideo" in head):
+        return "Motion Photo video (Google/Samsung camera)"
+    if tail.endswith(b"SEFT") and b"SEFH" in tail:
+        return "Samsung camera trailer (SEFH/SEFT)"
+    return None
+
+
 class TrailingMethod(Method):
     name = "trailing"
     title = "Data appended after the end of the image"
@@ -100,7 +120,14 @@ class TrailingMethod(Method):
         c = image.container
         if not c.complete or c.end_offset >= len(image.raw):
             return []
-        findings = analyse_tail(image.raw[c.end_offset:], c.end_offset, _END_NAMES[image.format])
+        tail = image.raw[c.end_offset:]
+        known = _known_trailer(image, tail)
+        if known:
+            return [Finding("trailing", "trailing", 0.0, f"{known} after {_END_NAMES[image.format]} "
+                            f"({len(tail)} bytes at offset {c.end_offset})",
+                            params={"offset": c.end_offset, "length": len(tail), "known": known}, hidden=False)]
+        mpf = image.format == "JPEG" and any(p.data(c.raw).startswith(b"MPF\x00") for p in c.find("APP2"))
+        findings = analyse_tail(tail, c.end_offset, _END_NAMES[image.format], ordinary_jpeg=mpf)
         for f in findings:
             f.params.setdefault("after", _END_NAMES[image.format])
         return findings
