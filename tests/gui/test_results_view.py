@@ -264,3 +264,21 @@ def test_big_carved_payloads_are_shown_in_part_and_saved_whole(view, tmp_path, m
     view.save_dialog = lambda *a: str(target)
     view.save_payload()
     assert target.read_bytes() == PNG_PAYLOAD
+
+
+def test_hex_view_pages_through_megabytes(qtbot):
+    from stegnox_gui.gui.hex_view import HexView, hex_dump
+
+    hv = HexView()
+    qtbot.addWidget(hv)
+    hv.resize(700, 300)
+    hv.show()
+    data = bytes(range(256)) * 20_000 + b"END"  # about 5 MB
+    hv.set_data(data)
+    assert hv.row_count() == (len(data) + 15) // 16
+    qtbot.keyClick(hv, Qt.Key.Key_End)
+    last = hv.visible_text().splitlines()[-1]
+    assert last.startswith(f"{len(data) - 3:08x}  45 4e 44") and last.endswith("  END")
+    qtbot.keyClick(hv, Qt.Key.Key_Home)
+    assert hv.visible_text().startswith("00000000  00 01 02")
+    assert hex_dump(b"AB") == "00000000  41 42" + " " * 43 + "  AB"
