@@ -30,6 +30,12 @@ RECORD_KEYS = {"job_id", "image_path", "priority", "status", "metadata", "result
                "attempts", "created_at", "started_at", "completed_at", "updated_at"}
 
 
+def schema_version() -> int:
+    from stegnox_gui.steg_queue.schema import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
+
+
 def run_python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run a snippet in a fresh interpreter with the repository importable."""
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -469,8 +475,27 @@ class TestBadInput(QueueTestCase):
         with self.assertRaisesRegex(QueueStorageError, "newer StegnoX"):
             self.q = self.open()
         with sqlite3.connect(Path(self.dir) / "queue.db") as conn:
-            conn.execute("PRAGMA user_version = 1")
+            conn.execute(f"PRAGMA user_version = {schema_version()}")
         self.q = self.open()
+
+    def test_migrates_an_old_schema_keeping_jobs(self) -> None:
+        from stegnox_gui.steg_queue import schema
+
+        self.q.close()
+        db = Path(self.dir) / "queue.db"
+        db.unlink()
+        with sqlite3.connect(db) as conn:  # a version-1 database with one job, as an older StegnoX left it
+            schema.MIGRATIONS[0](conn)
+            conn.execute("PRAGMA user_version = 1")
+            conn.execute("INSERT INTO jobs (job_id, image_path, priority, status, created_at, updated_at, rev) "
+                         "VALUES ('old-job', '/old.png', 2, 'pending', 0, 0, 1)")
+            conn.execute("INSERT INTO counts (status, priority, n) VALUES ('pending', 2, 1)")
+        self.q = self.open()
+        with sqlite3.connect(db) as conn:
+            self.assertEqual(conn.execute("PRAGMA user_version").fetchone()[0], schema.SCHEMA_VERSION)
+            self.assertIsNone(conn.execute("SELECT name FROM sqlite_master WHERE name = 'jobs_status'").fetchone())
+        self.assertEqual(self.q.get_next_job("w")["job_id"], "old-job")
+        self.assertEqual(self.q.count_jobs("processing"), 1)
 
     def test_read_only_database_names_file(self) -> None:
         self.q.add_job("/a.png")

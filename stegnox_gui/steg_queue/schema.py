@@ -1,6 +1,8 @@
 """The queue database's schema and its migrations (PRAGMA user_version is the schema version).
 
 Tables:
+Version 2 dropped the jobs_status index (see _migrate_1_to_2).
+
 - jobs: one row per job. `seq` is the insertion order (FIFO within a priority, stable pages),
   `rev` the change-feed revision of the last write that touched the row, `lease_until` the
   deadline of a processing job's lease. verdict/score/message are copied from the results at
@@ -15,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE jobs (
@@ -104,7 +106,14 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    # The (status, seq) index cost a third of the claim+complete throughput: every status change
+    # moved an entry across it. Counts come from `counts`, claims from the partial indexes.
+    conn.execute("DROP INDEX IF EXISTS jobs_status")
+
+
 # MIGRATIONS[v] upgrades a database at version v to v + 1, inside the caller's transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
 }
