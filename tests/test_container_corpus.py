@@ -10,11 +10,12 @@ import pytest
 
 from stegnox_gui.engine.image_data import load_image
 from stegnox_gui.engine.method import RunContext
-from stegnox_gui.engine.methods import bmp_structure, embedded, jpeg_structure, metadata, png_structure, trailing
+from stegnox_gui.engine.methods import (bmp_structure, embedded, gif_structure, jpeg_structure, metadata,
+                                        png_structure, trailing)
 
 CORPUS = Path(__file__).parent / "data" / "corpus-dev"
 METHODS = [metadata.METHOD, trailing.METHOD, png_structure.METHOD, jpeg_structure.METHOD, bmp_structure.METHOD,
-           embedded.METHOD]
+           embedded.METHOD, gif_structure.METHOD]
 OURS = {"metadata", "appended", "png_structure"}
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.json").exists(), reason="developer corpus not present")

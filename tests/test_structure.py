@@ -15,11 +15,12 @@ from PIL import Image
 
 from stegnox_gui.engine.image_data import load_image
 from stegnox_gui.engine.method import RunContext
-from stegnox_gui.engine.methods import bmp_structure, embedded, jpeg_structure, metadata, png_structure, trailing
+from stegnox_gui.engine.methods import (bmp_structure, embedded, gif_structure, jpeg_structure, metadata,
+                                        png_structure, trailing)
 
 MESSAGE = b"The spare fuse is in locker nineteen, behind the red towels, until Sunday."
 METHODS = [metadata.METHOD, trailing.METHOD, png_structure.METHOD, jpeg_structure.METHOD, bmp_structure.METHOD,
-           embedded.METHOD]
+           embedded.METHOD, gif_structure.METHOD]
 
 
 def _array(w: int = 64, h: int = 48) -> np.ndarray:
@@ -241,3 +242,28 @@ def test_truncated_and_garbage_files_never_raise(tmp_path):
             for method in METHODS:
                 if method.applies_to(image):
                     method.run(image, RunContext())  # must not raise
+
+
+# -------------------------------------------------------------------------------------------- GIF
+
+def _gif_with_block(block: bytes) -> bytes:
+    gif = _save("GIF", _array(20, 16))
+    return gif[:-1] + block + b"\x3b"
+
+
+def _subblocks(data: bytes) -> bytes:
+    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255)) + b"\x00"
+
+
+def test_gif_unknown_application_extension_with_text(tmp_path):
+    block = b"\x21\xff\x0b" + b"SECRETAPP01" + _subblocks(MESSAGE)
+    found = _hidden(_run(tmp_path, _gif_with_block(block), "gif", gif_structure.METHOD))
+    assert found and found[0].payload == MESSAGE and found[0].confidence >= 0.9
+    netscape = b"\x21\xff\x0b" + b"NETSCAPE2.0" + b"\x03\x01\x00\x00\x00"
+    assert not _hidden(_run(tmp_path, _gif_with_block(netscape), "gif", gif_structure.METHOD))
+
+
+def test_gif_frame_outside_the_screen(tmp_path):
+    frame = b"\x2c" + struct.pack("<HHHH", 500, 0, 2, 2) + b"\x00" + b"\x02\x02\x4c\x01\x00"
+    found = _hidden(_run(tmp_path, _gif_with_block(frame), "gif", gif_structure.METHOD))
+    assert found and "outside" in found[0].summary

@@ -8,11 +8,13 @@ from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
     "lsb",
+    "dct_payload",
     "metadata",
     "trailing",
     "png_structure",
     "jpeg_structure",
     "bmp_structure",
+    "gif_structure",
     "embedded",
     # statistical detectors (H4): after every extraction method
     "chi_square",
