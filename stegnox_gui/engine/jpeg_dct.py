@@ -1,0 +1,239 @@
+"""Quantised DCT coefficients of a baseline JPEG, read straight from the Huffman-coded scan.
+
+JPEG steganography tools (stegpy's JPEG mode, jsteg, ...) hide bits in these coefficients, which the
+decoded pixels no longer show. This reader handles sequential Huffman JPEGs (SOF0/SOF1), interleaved
+or not, with restart intervals; it can stop early once the first blocks of the first component are
+decoded, which is all a header check needs. Progressive and arithmetic-coded files raise
+UnsupportedJpeg.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class UnsupportedJpeg(ValueError):
+    """A JPEG this reader does not decode (progressive, arithmetic, lossless, 12-bit) or a broken one."""
+
+
+@dataclass
+class Component:
+    ident: int
+    h: int
+    v: int
+    tq: int = 0  # quantisation table id
+    blocks_w: int = 0
+    blocks_h: int = 0
+    coefs: np.ndarray | None = None  # (blocks_h, blocks_w, 64) int32, zigzag order, DC at index 0
+
+
+@dataclass
+class DctImage:
+    """Coefficients per component (Y first), as stored in the file."""
+
+    width: int
+    height: int
+    components: list[Component] = field(default_factory=list)
+    qtables: dict[int, np.ndarray] = field(default_factory=dict)  # id -> 64 steps in zigzag order
+    complete: bool = True  # False when decoding stopped early (max_blocks) or the scan was cut short
+
+
+_MARKER_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+
+
+def _huffman_table(counts: bytes, symbols: bytes) -> list[int]:
+    """A 65536-entry lookahead table: 16 bits -> symbol | code length << 8 (0 = invalid code)."""
+    table = np.zeros(1 << 16, dtype=np.int32)
+    code, k = 0, 0
+    for length in range(1, 17):
+        for _ in range(counts[length - 1]):
+            shift = 16 - length
+            table[code << shift:(code + 1) << shift] = symbols[k] | (length << 8)
+            code += 1
+            k += 1
+        code <<= 1
+    return table.tolist()
+
+
+class _Bits:
+    def __init__(self, data: bytes) -> None:
+        self.data = data + b"\xff\xff\xff\xff"  # JPEG pads with 1 bits
+        self.pos = 0
+        self.limit = len(data) * 8
+
+    def decode(self, table: list[int]) -> int:
+        pos = self.pos
+        i = pos >> 3
+        w = int.from_bytes(self.data[i:i + 3], "big")
+        entry = table[(w >> (8 - (pos & 7))) & 0xFFFF]
+        if not entry:
+            raise UnsupportedJpeg("invalid Huffman code in the scan")
+        self.pos = pos + (entry >> 8)
+        return entry & 0xFF
+
+    def receive(self, s: int) -> int:
+        if s == 0:
+            return 0
+        pos = self.pos
+        i = pos >> 3
+        w = int.from_bytes(self.data[i:i + 4], "big")
+        v = (w >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+        self.pos = pos + s
+        return v if v >= 1 << (s - 1) else v - (1 << s) + 1
+
+
+def read_dct(raw: bytes, *, max_blocks: int | None = None) -> DctImage:
+    """Decode coefficients. With `max_blocks`, stop once that many blocks of the first component are
+    complete in raster order (the rest stay zero and `complete` is False)."""
+    if not raw.startswith(b"\xff\xd8"):
+        raise UnsupportedJpeg("not a JPEG")
+    pos = 2
+    dc_tables: dict[int, list[int]] = {}
+    ac_tables: dict[int, list[int]] = {}
+    restart = 0
+    image: DctImage | None = None
+    qtables: dict[int, np.ndarray] = {}
+    while pos + 4 <= len(raw):
+        if raw[pos] != 0xFF:
+            pos += 1
+            continue
+        marker = raw[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            pos += 2
+            continue
+        if marker == 0xD9:
+            break
+        length = int.from_bytes(raw[pos + 2:pos + 4], "big")
+        seg = raw[pos + 4:pos + 2 + length]
+        pos += 2 + length
+        if marker in (0xC0, 0xC1):
+            if seg[0] != 8:
+                raise UnsupportedJpeg("12-bit JPEG")
+            height, width, n = int.from_bytes(seg[1:3], "big"), int.from_bytes(seg[3:5], "big"), seg[5]
+            image = DctImage(width, height, qtables=qtables)
+            for c in range(n):
+                ident, hv = seg[6 + 3 * c], seg[7 + 3 * c]
+                image.components.append(Component(ident, hv >> 4, hv & 15, seg[8 + 3 * c]))
+        elif marker in (0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            raise UnsupportedJpeg("progressive, lossless or arithmetic-coded JPEG")
+        elif marker == 0xC4:
+            p = 0
+            while p + 17 <= len(seg):
+                tc, th = seg[p] >> 4, seg[p] & 15
+                counts = seg[p + 1:p + 17]
+                total = sum(counts)
+                table = _huffman_table(counts, seg[p + 17:p + 17 + total])
+                (dc_tables if tc == 0 else ac_tables)[th] = table
+                p += 17 + total
+        elif marker == 0xDB:
+            p = 0
+            while p < len(seg):
+                precision, tid = seg[p] >> 4, seg[p] & 15
+                size = 128 if precision else 64
+                values = np.frombuffer(seg[p + 1:p + 1 + size], dtype=">u2" if precision else np.uint8)
+                qtables[tid] = values.astype(np.int32)
+                p += 1 + size
+        elif marker == 0xDD:
+            restart = int.from_bytes(seg[0:2], "big")
+        elif marker == 0xDA:
+            if image is None:
+                raise UnsupportedJpeg("scan before frame header")
+            m = _MARKER_END.search(raw, pos)
+            end = m.start() if m else len(raw)
+            _decode_scan(image, seg, raw[pos:end], dc_tables, ac_tables, restart, max_blocks)
+            pos = end
+            if max_blocks is not None and not image.complete:
+                return image
+    if image is None:
+        raise UnsupportedJpeg("no frame header")
+    return image
+
+
+def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, list[int]],
+                 ac_tables: dict[int, list[int]], restart: int, max_blocks: int | None) -> None:
+    hmax = max(c.h for c in image.components)
+    vmax = max(c.v for c in image.components)
+    for c in image.components:
+        c.blocks_w = -(-(-(-image.width * c.h // hmax)) // 8)
+        c.blocks_h = -(-(-(-image.height * c.v // vmax)) // 8)
+        if c.coefs is None:
+            c.coefs = np.zeros((c.blocks_h, c.blocks_w, 64), dtype=np.int32)
+    n = seg[0]
+    by_id = {c.ident: c for c in image.components}
+    scan = []
+    for k in range(n):
+        comp = by_id.get(seg[1 + 2 * k])
+        if comp is None:
+            raise UnsupportedJpeg("scan names an unknown component")
+        t = seg[2 + 2 * k]
+        if (t >> 4) not in dc_tables or (t & 15) not in ac_tables:
+            raise UnsupportedJpeg("missing Huffman table")
+        scan.append((comp, dc_tables[t >> 4], ac_tables[t & 15]))
+    if n == 1:
+        comp = scan[0][0]
+        mcus_x, mcus_y = comp.blocks_w, comp.blocks_h
+        layout = [(scan[0], 0, 0)]
+        unit_w = unit_h = 1
+    else:
+        mcus_x = -(-image.width // (8 * hmax))
+        mcus_y = -(-image.height // (8 * vmax))
+        layout = [(s, dy, dx) for s in scan for dy in range(s[0].v) for dx in range(s[0].h)]
+        unit_w = unit_h = None
+    first = image.components[0]
+    segments = re.split(rb"\xff[\xd0-\xd7]", data) if restart else [data]
+    seg_iter = iter(segments)
+    bits = _Bits(next(seg_iter).replace(b"\xff\x00", b"\xff"))
+    preds = {id(s[0]): 0 for s in scan}
+    total = mcus_x * mcus_y
+    for mcu in range(total):
+        if restart and mcu and mcu % restart == 0:
+            try:
+                bits = _Bits(next(seg_iter).replace(b"\xff\x00", b"\xff"))
+            except StopIteration:
+                image.complete = False
+                return
+            preds = dict.fromkeys(preds, 0)
+        my, mx = divmod(mcu, mcus_x)
+        for (comp, dct, act), dy, dx in layout:
+            if unit_w is None:
+                by, bx = my * comp.v + dy, mx * comp.h + dx
+            else:
+                by, bx = my, mx
+            block = _decode_block(bits, dct, act, preds, id(comp))
+            if by < comp.blocks_h and bx < comp.blocks_w:
+                comp.coefs[by, bx] = block
+        if bits.pos > bits.limit + 64:
+            image.complete = False  # ran past the data: truncated file
+            return
+        if max_blocks is not None and scan[0][0] is first and mx == mcus_x - 1:
+            rows_done = (my + 1) * (first.v if unit_w is None else 1)
+            if rows_done * first.blocks_w >= max_blocks and mcu < total - 1:
+                image.complete = False
+                return
+
+
+def _decode_block(bits: _Bits, dct: list[int], act: list[int], preds: dict[int, int], key: int) -> list[int]:
+    block = [0] * 64
+    s = bits.decode(dct)
+    preds[key] += bits.receive(s)
+    block[0] = preds[key]
+    k = 1
+    while k < 64:
+        rs = bits.decode(act)
+        r, s = rs >> 4, rs & 15
+        if s == 0:
+            if r != 15:
+                break
+            k += 16
+            continue
+        k += r
+        if k > 63:
+            raise UnsupportedJpeg("corrupt AC coefficients")
+        block[k] = bits.receive(s)
+        k += 1
+    return block
