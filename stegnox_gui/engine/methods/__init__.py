@@ -8,7 +8,6 @@ from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
     "lsb",
-    "dct_payload",
     "metadata",
     "trailing",
     "png_structure",
