@@ -142,12 +142,16 @@ class JobTableModel(QAbstractTableModel):
         if col == COL_PRIORITY:
             return row.priority.capitalize()
         if col == COL_STATUS:
+            if row.status == "processing" and row.progress is not None:
+                return f"Processing {row.progress:.0%}"
             return row.status.capitalize()
         if col == COL_VERDICT:
             return row.verdict_label
         if col == COL_SCORE:
             return f"{row.score:.2f}" if row.score is not None else ""
         if col == COL_SUMMARY:
+            if row.status == "processing" and row.method:
+                return f"Analysing… ({row.method} done)"
             return row.summary
         if col == COL_CREATED:
             return row.created
@@ -180,6 +184,9 @@ class JobTableModel(QAbstractTableModel):
         for row in changed:
             at = self._index.get(row.job_id)
             if at is not None:
+                old = self._rows[at]
+                if row.status == "processing" and old.status == "processing":
+                    row.progress, row.method = old.progress, old.method
                 self._rows[at] = row
                 updated.append(at)
             elif row.job_id in seen_new:
@@ -263,6 +270,15 @@ class JobTableModel(QAbstractTableModel):
         self._rows = []
         self._index = {}
         self.endResetModel()
+
+    def set_progress(self, job_id: str, fraction: float, method: str) -> None:
+        """Live progress of a running job (from the workers), shown in its Status and Summary."""
+        at = self._index.get(job_id)
+        if at is None:
+            return
+        row = self._rows[at]
+        row.progress, row.method = max(0.0, min(1.0, fraction)), method
+        self.dataChanged.emit(self.index(at, COL_STATUS), self.index(at, COL_SUMMARY))
 
     # --- sorting --------------------------------------------------------------------------------
     @property

@@ -47,7 +47,7 @@ class JobRow:
 
     __slots__ = ("job_id", "path", "name", "folder", "priority", "status", "verdict", "score",
                  "summary", "created", "finished", "created_iso", "finished_iso", "seq", "search",
-                 "error")
+                 "error", "progress", "method")
 
     def __init__(self, job: dict) -> None:
         self.job_id: str = str(job["job_id"])
@@ -66,6 +66,8 @@ class JobRow:
         self.created = local_time(self.created_iso)
         self.finished = local_time(self.finished_iso)
         self.seq: int = int(job.get("seq") or 0)
+        self.progress: float | None = None  # fraction of methods done, while processing here
+        self.method = ""
         self.search = "\n".join((self.name, self.folder, self.summary, self.verdict or "",
                                  self.job_id)).lower()
 

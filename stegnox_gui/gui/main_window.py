@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._on_selection())
         self.bridge.started.connect(lambda job_id: self._update_workers_label())
-        self.bridge.progress.connect(lambda *_: None)
+        self.bridge.progress.connect(self.model.set_progress)
         self.bridge.finished.connect(self._on_job_done)
         self.bridge.failed.connect(self._on_job_failed)
         self.bridge.cancelled.connect(lambda _: (self._update_workers_label(), self.feed.poll()))

@@ -111,3 +111,17 @@ def test_batch_tracker_counts_a_batch():
     clock[0] = 21
     b.update({"pending": 0, "processing": 0, "completed": 57})
     assert not b.active and (b.done, b.total) == (50, 50)
+
+
+def test_live_progress_shows_in_status_and_survives_feed_updates(qtbot):
+    model = JobTableModel()
+    model.apply(rows(job(1, "processing")))
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_progress("job-1", 0.45, "lsb")
+    assert model.index(0, COL_STATUS).data() == "Processing 45%"
+    assert "lsb" in model.index(0, 6).data()
+    model.apply(rows(job(1, "processing")))  # a lease renewal re-sends the job
+    assert model.index(0, COL_STATUS).data() == "Processing 45%"
+    model.apply(rows(job(1, "completed", verdict="clean", message="Nothing hidden found")))
+    assert model.index(0, COL_STATUS).data() == "Completed"
+    assert model.index(0, 6).data() == "Nothing hidden found"
