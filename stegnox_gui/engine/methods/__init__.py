@@ -8,6 +8,7 @@ from stegnox_gui.engine.method import Method
 
 REGISTRY: list[str] = [
     "lsb",
+    "dct_payload",
     "metadata",
     "trailing",
     "png_structure",
