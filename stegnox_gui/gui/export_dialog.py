@@ -6,13 +6,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from stegnox_gui.reports.export import export_jobs as write_report
 
 FILTERS = {"html": "HTML report (*.html *.htm)", "csv": "CSV table (*.csv)", "json": "JSON records (*.json)"}
-SETTINGS_KEY = "export/last_folder"
 
 
 class ExportCancelled(Exception):
@@ -43,14 +42,21 @@ def format_for(path: str, chosen_filter: str = "") -> str:
     return "html"
 
 
-def export_jobs(parent: QWidget | None, jobs: list[dict[str, Any]]) -> Path | None:
-    """Ask for a file and export `jobs` there; returns the written path, or None (cancelled/failed)."""
+def export_jobs(parent: QWidget | None, jobs: list[dict[str, Any]], *, settings: Any = None) -> Path | None:
+    """Ask for a file and export `jobs` there; returns the written path, or None (cancelled/failed).
+
+    `settings` (default: the parent's `settings`, e.g. the main window's AppSettings) remembers the
+    folder in its `last_export_folder`; without one nothing is remembered.
+    """
     jobs = list(jobs)
     if not jobs:
         show_message(parent, "Export", "There are no jobs to export.")
         return None
-    settings = QSettings()
-    folder = str(settings.value(SETTINGS_KEY, "") or Path.home())
+    if settings is None:
+        settings = getattr(parent, "settings", None)
+    if not hasattr(settings, "last_export_folder"):
+        settings = None
+    folder = (settings.last_export_folder if settings is not None else "") or str(Path.home())
     choice = ask_export_path(parent, f"Export {len(jobs)} job(s)", str(Path(folder) / "stegnox-report.html"),
                              ";;".join(FILTERS.values()))
     if not choice:
@@ -60,7 +66,8 @@ def export_jobs(parent: QWidget | None, jobs: list[dict[str, Any]]) -> Path | No
     path = Path(raw_path)
     if path.suffix.lower() not in (f".{fmt}", ".htm" if fmt == "html" else f".{fmt}"):
         path = path.with_name(path.name + f".{fmt}")
-    settings.setValue(SETTINGS_KEY, str(path.parent))
+    if settings is not None:
+        settings.last_export_folder = str(path.parent)
     try:
         written = _run_with_progress(parent, jobs, path, fmt)
     except ExportCancelled:

@@ -56,3 +56,23 @@ def test_cancel_and_failure(qtbot, tmp_path, monkeypatch, messages):
     assert messages and messages[-1][0] == "Export failed" and messages[-1][2] is True
     assert export_dialog.export_jobs(None, []) is None
     assert "no jobs" in messages[-1][1]
+
+
+def test_remembers_the_folder_in_the_windows_settings(qtbot, tmp_path, monkeypatch, messages):
+    class Settings:
+        last_export_folder = str(tmp_path / "before")
+
+    from PySide6.QtWidgets import QWidget
+
+    class Parent(QWidget):
+        settings = Settings()
+
+    asked = []
+    monkeypatch.setattr(export_dialog, "ask_export_path",
+                        lambda parent, caption, suggested, filters: asked.append(suggested)
+                        or (str(tmp_path / "r.json"), ""))
+    parent = Parent()
+    qtbot.addWidget(parent)
+    export_dialog.export_jobs(parent, _jobs())
+    assert asked[0].startswith(str(tmp_path / "before"))
+    assert Parent.settings.last_export_folder == str(tmp_path)
