@@ -130,3 +130,16 @@ def test_multi_picture_images_and_camera_trailers_are_information(tmp_path):
     assert len(found) == 1 and found[0].payload == MESSAGE
     samsung = b"\x00\x00SEFH" + bytes(30) + b"\x40\x00\x00\x00SEFT"
     assert _run(tmp_path, main + samsung, "jpg") == []
+
+
+def test_png_chunks_after_iend_are_read(tmp_path):
+    import zlib as _z
+
+    def chunk(ctype: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", _z.crc32(ctype + data))
+
+    tail = chunk(b"tEXt", b"Comment\x00" + MESSAGE) + chunk(b"seCr", base64.b64encode(MESSAGE + b"!"))
+    found = _run(tmp_path, _cover("PNG") + tail, "png")
+    assert [f.params["chunk"] for f in found] == ["tEXt", "seCr"]
+    assert found[0].payload == MESSAGE and found[1].payload == MESSAGE + b"!"
+    assert all(f.confidence >= 0.85 for f in found)

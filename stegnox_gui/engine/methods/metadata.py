@@ -300,7 +300,7 @@ def _gif_comments(c: Container) -> list[Field]:
 MAX_TEXT_INFLATE = 16 * 1024 * 1024  # compressed text chunks are small; refuse bombs
 
 
-def _inflate(data: bytes) -> bytes:
+def inflate_text(data: bytes) -> bytes:
     """zlib-decompress a text chunk, at most MAX_TEXT_INFLATE bytes (raises zlib.error beyond)."""
     dec = zlib.decompressobj()
     out = dec.decompress(data, MAX_TEXT_INFLATE)
@@ -321,12 +321,12 @@ def _png_text_fields(c: Container) -> list[Field]:
         value = rest
         try:
             if p.name == "zTXt":
-                value = _inflate(rest[1:]) if rest[:1] == b"\x00" else rest
+                value = inflate_text(rest[1:]) if rest[:1] == b"\x00" else rest
             elif p.name == "iTXt" and len(rest) >= 2:
                 compressed, _method = rest[0], rest[1]
                 _lang, _, rest2 = rest[2:].partition(b"\x00")
                 _tkey, _, text = rest2.partition(b"\x00")
-                value = _inflate(text) if compressed else text
+                value = inflate_text(text) if compressed else text
         except zlib.error:
             fields.append(Field(f"PNG {p.name}", keyword, rest, where + " (compressed text is damaged)"))
             continue
@@ -361,7 +361,7 @@ def _all_fields(image: ImageData) -> list[Field]:
         data = z.data(c.raw)
         if data.startswith(b"XML:com.adobe.xmp\x00") and data[18:19] == b"\x01":
             try:
-                fields += _xmp_fields(_inflate(data.split(b"\x00", 4)[-1]))
+                fields += _xmp_fields(inflate_text(data.split(b"\x00", 4)[-1]))
             except (zlib.error, IndexError):
                 pass
     return fields

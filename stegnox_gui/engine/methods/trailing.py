@@ -4,9 +4,14 @@ and carved; a file followed by more data is split into its parts.
 """
 from __future__ import annotations
 
+import zlib
+
+from stegnox_gui.engine.container import parse_container
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
+from stegnox_gui.engine.methods.metadata import Field, inflate_text, judge
 from stegnox_gui.engine.payload.decode import decode_layers
+from stegnox_gui.engine.payload.describe import describe_blob
 from stegnox_gui.engine.payload.recognize import describe_payload
 from stegnox_gui.engine.payload.signatures import match_at, scan
 from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
@@ -96,6 +101,37 @@ def _quote(data: bytes, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
+def _png_chunks_after_iend(tail: bytes, base: int) -> list[Finding]:
+    """Well-formed PNG chunks written after IEND (viewers never read them): each one's content."""
+    walked = parse_container(b"\x89PNG\r\n\x1a\n" + tail, "PNG")
+    parts = [p for p in walked.parts if p.note != "truncated"]
+    if not parts or walked.end_offset - 8 < len(tail.rstrip(b"\x00")):
+        return []  # not (only) chunks: analysed as raw appended data
+    out = []
+    for p in parts:
+        data = p.data(walked.raw)
+        offset = base + p.offset - 8
+        params = {"offset": offset, "chunk": p.name, "length": p.data_length, "after": "IEND"}
+        text_field = None
+        if p.name in ("tEXt", "zTXt", "iTXt"):
+            key, _, value = data.partition(b"\x00")
+            if p.name == "zTXt":
+                try:
+                    value = inflate_text(value[1:]) if value[:1] == b"\x00" else value
+                except zlib.error:
+                    pass
+            text_field = Field("PNG " + p.name, key.decode("latin-1"), value, "after IEND")
+        judged = judge(text_field) if text_field is not None else None
+        blob = describe_blob(text_field.value if text_field is not None else data, anomaly_confidence=0.8)
+        payload = judged.payload if judged is not None else blob.payload
+        what = judged.summary if judged is not None else blob.what
+        out.append(Finding("trailing", "trailing", max(0.85, blob.confidence, judged.confidence if judged else 0),
+                           f"{p.name} chunk after IEND at offset {offset} (viewers ignore it): {what}",
+                           params=params, payload=payload,
+                           detected_type=judged.detected_type if judged is not None else blob.detected_type))
+    return out
+
+
 def _known_trailer(image: ImageData, tail: bytes) -> str | None:
     """Trailers that phones and cameras write after the image: information, not hidden data."""
     if image.format != "JPEG":
@@ -126,6 +162,10 @@ class TrailingMethod(Method):
             return [Finding("trailing", "trailing", 0.0, f"{known} after {_END_NAMES[image.format]} "
                             f"({len(tail)} bytes at offset {c.end_offset})",
                             params={"offset": c.end_offset, "length": len(tail), "known": known}, hidden=False)]
+        if image.format == "PNG":
+            chunks = _png_chunks_after_iend(tail, c.end_offset)
+            if chunks:
+                return chunks
         mpf = image.format == "JPEG" and any(p.data(c.raw).startswith(b"MPF\x00") for p in c.find("APP2"))
         findings = analyse_tail(tail, c.end_offset, _END_NAMES[image.format], ordinary_jpeg=mpf)
         for f in findings:
