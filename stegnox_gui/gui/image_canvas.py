@@ -6,11 +6,23 @@ part of the image is drawn, so a 24 MP image needs no full-size pixmap conversio
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPalette, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 MIN_ZOOM, MAX_ZOOM = 1 / 64, 64.0
 ZOOM_STEP = 1.25
+
+
+def _checker_brush() -> QBrush:
+    tile = QPixmap(16, 16)
+    tile.fill(QColor(204, 204, 204))
+    p = QPainter(tile)
+    p.fillRect(0, 0, 8, 8, QColor(153, 153, 153))
+    p.fillRect(8, 8, 8, 8, QColor(153, 153, 153))
+    p.end()
+    brush = QBrush(tile)
+    brush.setTransform(QTransform.fromScale(0.5, 0.5))
+    return brush
 
 
 class _ImageItem(QGraphicsItem):
@@ -42,6 +54,8 @@ class _ImageItem(QGraphicsItem):
         exposed = option.exposedRect.toAlignedRect().intersected(self._image.rect())
         if exposed.isEmpty():
             return
+        if self._image.hasAlphaChannel():  # transparent pixels show as a checkerboard, not as the margin
+            painter.fillRect(QRectF(exposed), _checker_brush())
         painter.drawImage(QRectF(exposed), self._image, QRectF(exposed))
 
 
