@@ -87,12 +87,23 @@ def _rar4() -> bytes:
     return marker + main + end
 
 
+def _pe() -> bytes:
+    """A minimal PE: DOS header, PE header, one section whose raw data ends the file."""
+    dos = bytearray(0x40)
+    dos[:2] = b"MZ"
+    struct.pack_into("<I", dos, 0x3C, 0x40)
+    coff = b"PE\x00\x00" + struct.pack("<HHIIIHH", 0x14C, 1, 0, 0, 0, 0, 0x102)
+    section = b".text\x00\x00\x00" + struct.pack("<IIIIIIHHI", 0x100, 0x1000, 0x80, 0x200, 0, 0, 0, 0, 0)
+    head = bytes(dos) + coff + section
+    return head + bytes(0x200 - len(head)) + bytes(range(0x80))
+
+
 def _samples(tmp_path) -> dict[str, bytes]:
     return {
         "png": _image("PNG"), "jpeg": _image("JPEG", quality=85), "gif": _image("GIF"), "bmp": _image("BMP"),
         "zip": _zip(), "gzip": gzip.compress(MESSAGE * 3), "bzip2": bz2.compress(MESSAGE * 3),
         "xz": lzma.compress(MESSAGE), "zlib": zlib.compress(MESSAGE * 2), "pdf": _pdf(), "wav": _wav(),
-        "mp3": _mp3(), "ogg": _ogg(), "sqlite": _sqlite(tmp_path), "7z": _seven_zip(), "rar": _rar4(),
+        "mp3": _mp3(), "ogg": _ogg(), "pe": _pe(), "sqlite": _sqlite(tmp_path), "7z": _seven_zip(), "rar": _rar4(),
         "elf": open("/bin/true", "rb").read() if os.path.exists("/bin/true") else None,
     }
 
