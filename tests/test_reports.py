@@ -28,7 +28,8 @@ def image_path(tmp_path):
 def _job(image_path, job_id=1, **extra):
     results = {
         "found_data": True, "verdict": "hidden_data", "score": 0.97,
-        "message": f"Text hidden in LSB: {HOSTILE}", "drivers": [],
+        "message": f"Text hidden in LSB: {HOSTILE}",
+        "drivers": [{"method": "lsb<i>", "confidence": 0.97, "summary": "x"}],
         "image": {"path": str(image_path), "format": "PNG", "width": 64, "height": 48, "mode": "RGB",
                   "file_size": 123, "sha256": "ab" * 32},
         "findings": [
@@ -121,6 +122,7 @@ def test_html_is_self_contained_escaped_and_has_thumbnails(tmp_path, image_path)
     assert r > 150 and g < 90
     assert not re.search(r"(src|href)=\"(https?:|file:|//)", text)
     assert "Not an image (unrecognised file type): &lt;evil&gt;.png" in text
+    assert "Verdict driven by lsb&lt;i&gt; (0.97)" in text
 
 
 def test_html_handles_a_thousand_jobs(tmp_path, image_path):

@@ -148,6 +148,10 @@ def _job_card(job: dict[str, Any], thumb: str | None, number: int) -> str:
     message = jf.message_of(job)
     if message:
         parts.append(f"<div class=\"msg\">{escape(message)}</div>")
+    drivers = [d for d in (res.get("drivers") or []) if isinstance(d, dict)]
+    if drivers:
+        named = ", ".join(f"{escape(str(d.get('method', '')))} ({escape(str(d.get('confidence', '')))})" for d in drivers[:5])
+        parts.append(f"<div class=\"path\">Verdict driven by {named}</div>")
     error = job.get("error") or res.get("error")
     if error:
         parts.append(f"<div class=\"err\">{escape(str(error))}</div>")
