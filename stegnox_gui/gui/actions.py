@@ -43,6 +43,13 @@ SPECS = (
 )
 
 
+# Used where the platform has no binding for a standard key (e.g. Quit, Preferences on Linux).
+_FALLBACK = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+}
+
+
 def build_actions(parent: QWidget) -> dict[str, QAction]:
     """QActions keyed by name, with shortcuts shown in their tooltips."""
     style = parent.style()
@@ -50,7 +57,10 @@ def build_actions(parent: QWidget) -> dict[str, QAction]:
     for spec in SPECS:
         action = QAction(spec.text, parent)
         action.setObjectName(f"action_{spec.name}")
-        if spec.shortcut is not None:
+        if isinstance(spec.shortcut, QKeySequence.StandardKey):
+            keys = QKeySequence.keyBindings(spec.shortcut)
+            action.setShortcuts(keys or [QKeySequence(_FALLBACK.get(spec.shortcut, ""))])
+        elif spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
@@ -70,6 +80,24 @@ def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str]]:
     for spec in SPECS:
         keys = actions[spec.name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         if keys:
-            rows.append((keys, spec.text.replace("&", "").rstrip("…") if spec.name.startswith("priority") is False
-                         else f"Priority: {spec.text.replace('&', '')}"))
+            what = spec.text.replace("&", "").rstrip("…")
+            if spec.name.startswith("priority_"):
+                what = f"Set priority of selected pending jobs: {what}"
+            rows.append((keys, what))
     return rows
+
+
+def shortcuts_markdown() -> str:
+    """The shortcut table as Markdown (for the README): `python -m stegnox_gui.gui.actions`."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    host = QWidget()
+    lines = ["| Keys | Action |", "|---|---|"]
+    lines += [f"| {keys} | {what} |" for keys, what in shortcut_table(build_actions(host))]
+    del app
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(shortcuts_markdown())
