@@ -284,7 +284,7 @@ class ResultsView(QWidget):
 
         verdict = str(job.get("verdict") or results.get("verdict") or "clean")
         self._set_badge(verdict)
-        score = job.get("score", results.get("score"))
+        score = job.get("score") if job.get("score") is not None else results.get("score")
         self.score_label.setText(f"score {float(score):.2f}" if isinstance(score, (int, float)) else "")
         message = str(job.get("message") or results.get("message") or "")
         if results.get("error"):
