@@ -25,7 +25,7 @@ SUSPICIOUS = {"ws": 0.025, "rs": 0.055, "spa": 0.10}
 # pair statistics) while WS stays tight, so the minimum keeps WS's precision and needs RS/SPA's consent.
 # Clean: max 0.015 (99th pct 0.0095) at full size, max 0.08 (99.9th pct 0.071) on 128 px crops.
 FUSED_HIDDEN = 0.035
-FUSED_SUSPICIOUS = 0.022
+FUSED_SUSPICIOUS = 0.025
 
 # chi-square locates sequential embedding: a prefix is only trusted when it holds at least this many
 # values per channel, and the WS estimate on that prefix confirms it (HIDDEN["ws"] scaled to its size).
