@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+import warnings
 import zlib
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -130,6 +131,12 @@ def _quote(data: bytes, limit: int = 80) -> str:
 # ------------------------------------------------------------------------------------------------ EXIF
 
 def _exif_fields(image: ImageData) -> list[Field]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns on corrupt EXIF; what it could read is what we report
+        return _read_exif_fields(image)
+
+
+def _read_exif_fields(image: ImageData) -> list[Field]:
     exif = image.exif
     if exif is None or not len(exif):
         blob = _exif_blob(image.container)
