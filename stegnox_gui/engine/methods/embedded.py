@@ -18,6 +18,7 @@ from stegnox_gui.engine.payload.recognize import describe_payload
 from stegnox_gui.engine.payload.signatures import Carved, scan
 
 MAX_HITS = 32
+MIN_REGION = 16  # the framing between two IDAT chunks (CRC, length, type) holds no file
 _WEAK = {"mp3", "pe", "zlib", "bmp"}
 _THUMBNAIL_SEGMENTS = {"APP1", "APP2", "APP13", "eXIf"}  # EXIF, MPF and Photoshop previews
 _COMPRESSED_CHUNKS = {"zTXt", "iTXt", "iCCP", "eXIf", "zxIf", "IDAT", "fdAT"}
@@ -35,7 +36,7 @@ def _allowed_regions(c: Container) -> list[tuple[int, int]]:
         pos = max(pos, b)
     if pos < end:
         regions.append((pos, end))
-    return [(a, b) for a, b in regions if b > a]
+    return [(a, b) for a, b in regions if b - a >= MIN_REGION]
 
 
 def _part_at(c: Container, offset: int) -> Part | None:
