@@ -19,7 +19,9 @@ try:  # ISA-L inflates 2-4x faster than zlib; the PNG image data of big files is
 except ImportError:  # pragma: no cover - isal is a declared dependency; zlib gives the same bytes
     _fast_zlib = zlib
 
-MAX_INFLATE = 512 * 1024 * 1024  # decompressed PNG image data beyond this is not kept (bombs)
+MAX_INFLATE = 1 << 31  # stop inflating PNG image data past this (bombs)
+MAX_BEYOND = 64 * 1024 * 1024  # decompressed bytes kept past the declared rows
+_STEP = 1 << 22  # decompress at most this much per call
 
 JPEG_MARKER_NAMES: dict[int, str] = {
     **{0xC0 + i: f"SOF{i}" for i in range(16) if i not in (4, 8, 12)},
@@ -62,9 +64,10 @@ class Part:
 
 @dataclass
 class PngInflate:
-    """The PNG's IDAT stream decompressed once: the pixel rows, and what follows the zlib stream."""
+    """The PNG's IDAT stream decompressed once (streamed: only what lies past the declared rows is kept)."""
 
-    data: bytes  # decompressed scanlines (filter byte + row), possibly more than the header declares
+    size: int  # bytes of decompressed scanlines (filter byte + row), possibly more than the header declares
+    beyond: bytes  # the decompressed bytes past the size the IHDR declares (at most MAX_BEYOND)
     complete: bool  # the zlib stream ended with a valid checksum
     extra_compressed: bytes  # IDAT bytes after the end of the zlib stream
     error: str | None = None
@@ -110,7 +113,7 @@ class Container:
         if self.format != "PNG":
             return None
         if self._inflate is None:
-            self._inflate = _inflate_idat(self.raw, self.find("IDAT"))
+            self._inflate = _inflate_idat(self.raw, self.find("IDAT"), self.png_expected_size())
         return self._inflate
 
     def png_expected_size(self) -> int | None:
@@ -148,26 +151,41 @@ def png_raw_size(width: int, height: int, bit_depth: int, color_type: int, inter
     return total
 
 
-def _inflate_idat(raw: bytes, idats: list[Part]) -> PngInflate:
-    stream = b"".join(raw[p.data_offset:p.data_offset + p.data_length] for p in idats)
-    if not stream:
-        return PngInflate(b"", False, b"", "no IDAT data")
+def _inflate_idat(raw: bytes, idats: list[Part], declared: int | None) -> PngInflate:
+    """Stream the IDAT chunks through one decompressor, counting output and keeping only what lies past
+    `declared` bytes; never holds the whole image (36 MB for 12 MP) in memory."""
+    if not idats:
+        return PngInflate(0, b"", False, b"", "no IDAT data")
+    keep_from = declared if declared is not None else 0
+    view = memoryview(raw)
     dec = _fast_zlib.decompressobj()
-    try:
-        data = dec.decompress(stream, MAX_INFLATE)
-    except (zlib.error, _fast_zlib.error) as exc:
-        # Keep what decompressed before the damage, as forensic tools do.
-        dec2 = zlib.decompressobj()
-        out = bytearray()
-        view = memoryview(stream)
-        for i in range(0, len(stream), 65536):
-            try:
-                out += dec2.decompress(view[i:i + 65536])
-            except zlib.error:
-                break
-        return PngInflate(bytes(out), False, b"", f"IDAT stream damaged: {exc}")
-    return PngInflate(data, dec.eof, dec.unused_data if dec.eof else b"",
-                      None if dec.eof else "IDAT stream ends before the zlib end marker")
+    size = 0
+    beyond = bytearray()
+    extra = bytearray()
+    error = None
+    for i, part in enumerate(idats):
+        chunk = view[part.data_offset:part.data_offset + part.data_length]
+        if dec.eof:
+            extra += chunk
+            continue
+        try:
+            while chunk:
+                out = dec.decompress(chunk, _STEP)
+                if size + len(out) > keep_from and len(beyond) < MAX_BEYOND:
+                    beyond += out[max(0, keep_from - size):][:MAX_BEYOND - len(beyond)]
+                size += len(out)
+                if size > MAX_INFLATE:
+                    return PngInflate(size, bytes(beyond), False, b"", f"image data decompresses past {MAX_INFLATE} bytes")
+                if dec.eof:
+                    extra += dec.unused_data
+                    break
+                chunk = dec.unconsumed_tail
+        except (zlib.error, _fast_zlib.error) as exc:
+            error = f"IDAT stream damaged in chunk {i + 1} of {len(idats)}: {exc}"
+            break
+    if error is None and not dec.eof:
+        error = "IDAT stream ends before the zlib end marker"
+    return PngInflate(size, bytes(beyond), dec.eof, bytes(extra), error)
 
 
 # ------------------------------------------------------------------------------------------------ PNG

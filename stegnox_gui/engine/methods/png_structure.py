@@ -172,7 +172,7 @@ def _dimension_findings(c: Container) -> list[Finding]:
     inflated = c.png_inflate()
     if expected is None or inflated is None:
         return []
-    actual = len(inflated.data)
+    actual = inflated.size
     crc_bad = ihdr.crc_ok is False
     out: list[Finding] = []
     by_crc = _crc_dimensions(ihdr, c.raw, w0, h0) if crc_bad else None
@@ -209,7 +209,7 @@ def _dimension_findings(c: Container) -> list[Finding]:
                            f"IHDR CRC mismatch (stored {ihdr.crc_stored:08x}, computed {ihdr.crc_computed:08x}); "
                            "no other width/height matches it", params={"chunk": "IHDR", "offset": ihdr.offset}))
     if actual > expected and inflated.complete:
-        blob = describe_blob(inflated.data[expected:], anomaly_confidence=0.65)
+        blob = describe_blob(inflated.beyond, anomaly_confidence=0.65)
         out.append(Finding("png_structure", "text" if blob.detected_type == "text" else "structure",
                            blob.confidence if blob.readable else 0.65,
                            f"{actual - expected} extra bytes after the last scanline in the image data: {blob.what}",
