@@ -62,8 +62,7 @@ def test_early_stop_decodes_the_first_blocks_only() -> None:
     full = read_dct(raw)
     head = read_dct(raw, max_blocks=5)
     assert not head.complete
-    first_row = full.components[0].coefs[0]
-    assert np.array_equal(head.components[0].coefs[0], first_row)
+    assert np.array_equal(head.components[0].coefs[0, :5], full.components[0].coefs[0, :5])
     assert not head.components[0].coefs[-1].any()
 
 

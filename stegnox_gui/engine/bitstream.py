@@ -224,6 +224,24 @@ class BitSource:
             out[:, i] = flat[start - first_line * line: stop - first_line * line]
         return out
 
+    def values_at(self, channels: list[str], order: str, idx: np.ndarray) -> np.ndarray:
+        """The pixels at sequence positions `idx` of the pixel sequence in `order`, (len(idx), n) uint8,
+        read directly (no copy of the pixels in between: sparse selections reach far into the image)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        idx = idx[idx < self.pixel_count]
+        if order[0] in "xX":
+            ys, xs = np.divmod(idx, self.width)
+        else:
+            xs, ys = np.divmod(idx, self.height)
+        if "X" in order:
+            xs = self.width - 1 - xs
+        if "Y" in order:
+            ys = self.height - 1 - ys
+        out = np.empty((len(idx), len(channels)), dtype=np.uint8)
+        for i, name in enumerate(channels):
+            out[:, i] = self.arrays[name][ys, xs]
+        return out
+
     def capacity_bytes(self, layout: Layout) -> int:
         """How many whole bytes the layout's stream holds (an upper bound for prime/composite
         selections, which would need a sieve over every pixel to count exactly)."""
@@ -253,7 +271,7 @@ class BitSource:
         idx = selection_indices(layout.selection, self.pixel_count, npix)
         if len(idx) == 0:
             return b""
-        values = self.ordered_values(channels, layout.order, 0, int(idx[-1]) + 1)[idx]
+        values = self.values_at(channels, layout.order, idx)
         return pack_bits(values, layout.planes, layout.bit_order)[:want]
 
 

@@ -210,9 +210,15 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
         if bits.pos > bits.limit + 64:
             image.complete = False  # ran past the data: truncated file
             return
-        if max_blocks is not None and scan[0][0] is first and mx == mcus_x - 1:
-            rows_done = (my + 1) * (first.v if unit_w is None else 1)
-            if rows_done * first.blocks_w >= max_blocks and mcu < total - 1:
+        if max_blocks is not None and scan[0][0] is first and mcu < total - 1:
+            # blocks of the first component complete in raster order so far
+            if unit_w is not None:
+                done = mcu + 1
+            elif mx == mcus_x - 1:
+                done = (my + 1) * first.v * first.blocks_w
+            else:
+                done = my * first.v * first.blocks_w + min((mx + 1) * first.h, first.blocks_w)
+            if done >= max_blocks:
                 image.complete = False
                 return
 

@@ -22,10 +22,19 @@ def stegpy_stream(dct: DctImage, nbytes: int | None = None) -> tuple[bytes, int]
     """(stream bytes, bits per coefficient) in stegpy's JPEG layout, from the decoded blocks."""
     first = dct.components[0].coefs
     bits = STEGPY_BITS.get(abs(int(first[0, 0, 1])) & 3, 2)
-    carriers = np.concatenate([np.abs(c.coefs[..., 1:]).reshape(-1) for c in dct.components])[1:]
     per_byte = 8 // bits
-    if nbytes is not None:
-        carriers = carriers[:nbytes * per_byte]
+    want = None if nbytes is None else nbytes * per_byte + 1
+    parts, have = [], 0
+    for c in dct.components:
+        blocks = c.coefs.reshape(-1, 64)
+        if want is not None:
+            blocks = blocks[:-(-(want - have) // 63)]  # only the blocks still needed
+        part = np.abs(blocks[:, 1:]).reshape(-1)
+        parts.append(part)
+        have += len(part)
+        if want is not None and have >= want:
+            break
+    carriers = np.concatenate(parts)[1:want]
     chunks = (carriers & ((1 << bits) - 1)).astype(np.uint8)
     chunks = chunks[:len(chunks) - len(chunks) % per_byte]
     out = np.zeros(len(chunks) // per_byte, dtype=np.uint8)

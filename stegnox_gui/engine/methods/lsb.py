@@ -119,7 +119,7 @@ class LsbMethod(Method):
             idx = selection_indices(selection, src.pixel_count, npix)
             if len(idx) == 0:
                 return []
-            matrix = src.ordered_values(channels, order, 0, int(idx[-1]) + 1)[idx]
+            matrix = src.values_at(channels, order, idx)
         hits = []
         for lay in layouts:
             need = -(-PREFIX_BYTES * 8 // lay.bits_per_pixel)
