@@ -1,6 +1,5 @@
 """Expanding dropped paths into image files: folders, symlink loops, non-images, pasted text."""
 import os
-import time
 
 import pytest
 from PIL import Image
@@ -56,21 +55,3 @@ def test_pasted_text_paths_and_file_urls(tmp_path):
     p = _png(tmp_path / "a b.png")
     text = f'"{p}"\n\nfile://{str(p).replace(" ", "%20")}\n'
     assert paths_from_text(text) == [str(p), str(p)]
-
-
-def test_ten_thousand_files_collect_quickly(tmp_path):
-    folder = tmp_path / "many"
-    folder.mkdir()
-    data = (tmp_path / "seed.png")
-    _png(data)
-    raw = data.read_bytes()
-    for i in range(10_000):
-        (folder / f"img{i:05d}.png").write_bytes(raw)
-    for i in range(200):
-        (folder / f"note{i}.txt").write_text("x")
-    t0 = time.perf_counter()
-    got = collect_images([folder])
-    elapsed = time.perf_counter() - t0
-    assert len(got.files) == 10_000 and got.skipped == 200
-    # Generous: listing 10,000 files must take seconds at worst on a loaded machine, not minutes.
-    assert elapsed < 20, elapsed
