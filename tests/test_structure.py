@@ -267,3 +267,12 @@ def test_gif_frame_outside_the_screen(tmp_path):
     frame = b"\x2c" + struct.pack("<HHHH", 500, 0, 2, 2) + b"\x00" + b"\x02\x02\x4c\x01\x00"
     found = _hidden(_run(tmp_path, _gif_with_block(frame), "gif", gif_structure.METHOD))
     assert found and "outside" in found[0].summary
+
+
+def test_png_width_and_height_both_changed_with_the_crc_left(tmp_path):
+    arr = _array(64, 48)
+    raw = bytearray(_save("PNG", arr))
+    struct.pack_into(">II", raw, 16, 40, 30)  # both lowered, CRC left as it was
+    found = _hidden(_run(tmp_path, bytes(raw), "png", png_structure.METHOD))
+    assert found and (found[0].params["true_width"], found[0].params["true_height"]) == (64, 48)
+    assert (np.asarray(Image.open(io.BytesIO(found[0].payload)).convert("RGB")) == arr).all()

@@ -152,6 +152,20 @@ def _length_dimensions(h: dict, actual: int) -> tuple[int, int] | None:
     return None
 
 
+def _both_dimensions(ihdr: Part, raw: bytes, h: dict, actual: int) -> tuple[int, int] | None:
+    """Width and height that both explain the scanline bytes and make the stored IHDR CRC right."""
+    if h["interlace"]:
+        return None
+    rest = raw[ihdr.data_offset + 8:ihdr.data_offset + 13]
+    for ww in range(1, _BRUTE_LIMIT * 4):
+        stride = png_raw_size(ww, 1, h["bit_depth"], h["color_type"], 0)
+        if not stride or stride > actual:
+            break
+        if actual % stride == 0 and _ihdr_crc(ww, actual // stride, rest) == ihdr.crc_stored:
+            return ww, actual // stride
+    return None
+
+
 def _patched_png(c: Container, ihdr: Part, w: int, h: int) -> bytes:
     """The file with the IHDR set to w x h (CRC recomputed), up to IEND: the image as it really is."""
     raw = c.raw
@@ -183,6 +197,10 @@ def _dimension_findings(c: Container) -> list[Finding]:
         evidence.append("the IHDR CRC matches this size")
     if actual > expected and inflated.complete:
         by_len = _length_dimensions(h, actual)
+        if by_len is None and crc_bad and true_dims is None:
+            by_len = _both_dimensions(ihdr, c.raw, h, actual)  # width and height both changed
+            if by_len:
+                evidence.append("the IHDR CRC matches this size")
         if by_len and (true_dims is None or true_dims == by_len):
             true_dims = by_len
             evidence.append(f"the image data holds {actual} bytes of scanlines, {actual - expected} more than declared")

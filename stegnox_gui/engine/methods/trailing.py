@@ -31,8 +31,9 @@ def analyse_tail(tail: bytes, base: int, where: str, *, ordinary_jpeg: bool = Fa
         rest = tail[pos:]
         if not rest:
             break
-        if not rest.strip(b"\x00"):
-            findings.append(Finding("trailing", "trailing", 0.0, f"{len(rest)} zero bytes after {where} (padding)",
+        if len(set(rest)) == 1 and rest[0] in (0x00, 0xFF, 0x20, 0x0A):
+            findings.append(Finding("trailing", "trailing", 0.0,
+                                    f"{len(rest)} bytes of 0x{rest[0]:02X} padding after {where}",
                                     params={"offset": base + pos, "length": len(rest)}, hidden=False))
             break
         carved = match_at(rest, 0)
