@@ -143,3 +143,14 @@ def test_png_chunks_after_iend_are_read(tmp_path):
     assert [f.params["chunk"] for f in found] == ["tEXt", "seCr"]
     assert found[0].payload == MESSAGE and found[1].payload == MESSAGE + b"!"
     assert all(f.confidence >= 0.85 for f in found)
+
+
+def test_appended_png_preview_shows_its_text(tmp_path):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", MESSAGE.decode())
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 28), "white").save(buf, "PNG", pnginfo=info)
+    found = _run(tmp_path, _cover("JPEG") + buf.getvalue(), "jpg")
+    assert found[0].payload == buf.getvalue() and MESSAGE.decode() in found[0].preview

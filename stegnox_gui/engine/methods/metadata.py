@@ -290,11 +290,11 @@ def _iptc_records(block: bytes) -> list[Field]:
 
 # --------------------------------------------------------------------------------------- comments, PNG
 
-def _jpeg_comments(c: Container) -> list[Field]:
+def jpeg_comments(c: Container) -> list[Field]:
     return [Field("JPEG COM", "Comment", p.data(c.raw), f"COM at offset {p.offset}") for p in c.find("COM")]
 
 
-def _gif_comments(c: Container) -> list[Field]:
+def gif_comments(c: Container) -> list[Field]:
     out = []
     for p in c.parts:
         if p.name == "comment":
@@ -316,7 +316,7 @@ def inflate_text(data: bytes) -> bytes:
     return out
 
 
-def _png_text_fields(c: Container) -> list[Field]:
+def png_text_fields(c: Container) -> list[Field]:
     fields = []
     for p in c.parts:
         if p.name not in ("tEXt", "zTXt", "iTXt"):
@@ -361,9 +361,9 @@ def _all_fields(image: ImageData) -> list[Field]:
     fields = _exif_fields(image)
     fields += _xmp_fields(_outside_pixels(c))
     fields += _iptc_fields(c)
-    fields += _jpeg_comments(c)
-    fields += _gif_comments(c)
-    fields += _png_text_fields(c)
+    fields += jpeg_comments(c)
+    fields += gif_comments(c)
+    fields += png_text_fields(c)
     for z in c.find("iTXt"):
         data = z.data(c.raw)
         if data.startswith(b"XML:com.adobe.xmp\x00") and data[18:19] == b"\x01":

@@ -9,7 +9,8 @@ import zlib
 from stegnox_gui.engine.container import parse_container
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
-from stegnox_gui.engine.methods.metadata import Field, inflate_text, judge
+from stegnox_gui.engine.methods.metadata import (Field, gif_comments, inflate_text, jpeg_comments, judge,
+                                                png_text_fields)
 from stegnox_gui.engine.payload.decode import decode_layers
 from stegnox_gui.engine.payload.describe import describe_blob
 from stegnox_gui.engine.payload.recognize import describe_payload
@@ -48,16 +49,30 @@ def analyse_tail(tail: bytes, base: int, where: str, *, ordinary_jpeg: bool = Fa
                                         detected_type="jpeg", hidden=False))
                 pos += carved.length
                 continue
+            preview = described.preview if described and described.preview else image_text_preview(payload, carved.type)
             findings.append(Finding(
                 "trailing", "trailing", conf,
                 f"{carved.description} ({len(payload)} bytes) appended after {where} at offset {base + pos}",
                 params={"offset": base + pos, "length": len(payload), "complete": carved.complete},
-                payload=payload, detected_type=carved.type, preview=described.preview if described else None))
+                payload=payload, detected_type=carved.type, preview=preview))
             pos += carved.length
             continue
         findings.append(_unrecognised_or_text(rest, base + pos, where))
         break
     return findings
+
+
+def image_text_preview(data: bytes, kind: str) -> str | None:
+    """For a carved PNG/JPEG/GIF: its description and the text its metadata holds (what people look for)."""
+    fmt = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF"}.get(kind)
+    if fmt is None:
+        return None
+    c = parse_container(data, fmt)
+    fields = png_text_fields(c) + jpeg_comments(c) + gif_comments(c)
+    if not fields:
+        return None
+    lines = [f"{f.name}: {f.value.decode('utf-8', 'replace')[:1000]}" for f in fields[:20]]
+    return f"{fmt} image {c.header.get('width', '?')}x{c.header.get('height', '?')} with text:\n" + "\n".join(lines)
 
 
 def _unrecognised_or_text(rest: bytes, offset: int, where: str) -> Finding:
