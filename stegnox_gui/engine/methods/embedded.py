@@ -14,6 +14,7 @@ from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.methods.jpeg_structure import KNOWN_APP
 from stegnox_gui.engine.methods.png_structure import STANDARD_CHUNKS
+from stegnox_gui.engine.methods.trailing import image_text_preview
 from stegnox_gui.engine.payload.recognize import describe_payload
 from stegnox_gui.engine.payload.signatures import Carved, scan
 
@@ -101,7 +102,8 @@ class EmbeddedMethod(Method):
             findings.append(Finding("embedded", "file", 0.75 if weak else 0.93,
                                     f"{hit.description} ({hit.length} bytes) embedded in {where}, offset {hit.offset}",
                                     params=params, payload=payload, detected_type=hit.type,
-                                    preview=described.preview if described else None))
+                                    preview=(described.preview if described and described.preview
+                                             else image_text_preview(payload, hit.type))))
             covered_until = hit.end
         return findings
 
