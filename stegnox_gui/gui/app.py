@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         def shoot() -> None:
             window.grab().save(args.screenshot)
-            window.close()
+            window.quit_without_asking()
 
         QTimer.singleShot(1500, shoot)
     try:

@@ -6,6 +6,7 @@ background work runs in the WorkerPool, which reports through the WorkerBridge.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -111,11 +112,11 @@ class MainWindow(QMainWindow):
         self.feed.error.connect(lambda msg: self.statusBar().showMessage(f"Queue: {msg}", 8000))
         self._recover_crashed_jobs()
         self.feed.start()
+        # Retention runs shortly after start (not during it), then daily; the timer dies with the window.
         self._retention_timer = QTimer(self)
-        self._retention_timer.setInterval(RETENTION_INTERVAL_MS)
+        self._retention_timer.setInterval(2000)
         self._retention_timer.timeout.connect(self.run_retention)
         self._retention_timer.start()
-        QTimer.singleShot(2000, self.run_retention)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.stats.refresh_times)
@@ -677,8 +678,9 @@ class MainWindow(QMainWindow):
 
     def run_retention(self) -> None:
         """Remove finished jobs older than the retention setting (in the background)."""
+        self._retention_timer.setInterval(RETENTION_INTERVAL_MS)
         days = self.settings.retention_days
-        if days <= 0:
+        if days <= 0 or getattr(self, "_shut_down", False):
             return
         from PySide6.QtCore import QRunnable
 
@@ -690,8 +692,8 @@ class MainWindow(QMainWindow):
                     from stegnox_gui.worker.retention import cleanup
 
                     cleanup(queue, root, days)
-                except Exception:
-                    pass  # retention is housekeeping; the next day's run tries again
+                except Exception as exc:  # housekeeping: the next day's run tries again
+                    print(f"stegnox: retention cleanup failed: {exc}", file=sys.stderr)
 
         self._io_pool.start(_Cleanup())
 
@@ -708,6 +710,10 @@ class MainWindow(QMainWindow):
     def _finish_close(self) -> None:
         self._force_close = True
         self.close()
+
+    def quit_without_asking(self) -> None:
+        """Close now; running jobs go back to pending (used by --screenshot and the smoke test)."""
+        self._finish_close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._force_close and self.workers.started:

@@ -63,7 +63,7 @@ def run_smoke_test(app, image: Path, *, data_dir: str | None, timeout: float, sc
                 window.select_job(job_id)
                 window.grab().save(screenshot)
             timer.stop()
-            window.close()
+            window.quit_without_asking()
             app.quit()
 
     timer = QTimer()
