@@ -213,3 +213,11 @@ def test_producer_notes_and_short_descriptions_in_png_stay_information(tmp_path,
     path = tmp_path / "d.png"
     _cover().save(path, pnginfo=info)
     assert not _hidden(_run(path))
+
+
+def test_maker_note_binary_is_ordinary_but_text_is_read(tmp_path):
+    binary = b"Nikon\x00\x02\x10\x00\x00" + np.random.default_rng(5).integers(0, 256, 300, dtype=np.uint8).tobytes()
+    assert not _hidden(_run(_jpeg(tmp_path, "a.jpg", exif=_camera_exif(exif_927C=binary).tobytes())))
+    note = (MESSAGE + " The second part follows in the next file, keep it safe.").encode()
+    hidden = _hidden(_run(_jpeg(tmp_path, "b.jpg", exif=_camera_exif(exif_927C=note).tobytes())))
+    assert hidden and hidden[0].payload == note

@@ -82,8 +82,8 @@ def judge(field: Field) -> Finding | None:
         return None
     label = f"{field.source} {field.name}"
     params = {"source": field.source, "field": field.name, "location": field.where, "length": len(raw)}
-    if field.name in BINARY_OK_FIELDS:
-        return None
+    if field.name in BINARY_OK_FIELDS and sum(32 <= b < 127 or b in (9, 10, 13) for b in raw) < 0.9 * len(raw):
+        return None  # ordinary binary data (a vendor MakerNote); only text there is worth a look
     decoded = decode_layers(raw) if len(raw) >= 8 else None
     if decoded is not None:
         inner = match_at(decoded.data, 0)
