@@ -104,3 +104,14 @@ def test_truncated_idat_keeps_what_decompressed():
     c = parse_container(raw[: len(raw) // 2], "PNG")
     inflated = c.png_inflate()
     assert not inflated.complete and 0 < inflated.size < 200 * 601 and inflated.error
+
+
+def test_webp_chunks_and_garbage():
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(buf, "WEBP")
+    raw = buf.getvalue()
+    c = parse_container(raw + b"xx", "WEBP")
+    assert c.complete and c.end_offset == len(raw) and c.parts[1].name.startswith("VP8")
+    for cut in (0, 4, 11, 20, len(raw) - 1):
+        assert not parse_container(raw[:cut], "WEBP").complete
+    parse_container(os.urandom(100), "WEBP")

@@ -154,3 +154,12 @@ def test_appended_png_preview_shows_its_text(tmp_path):
     Image.new("RGB", (20, 28), "white").save(buf, "PNG", pnginfo=info)
     found = _run(tmp_path, _cover("JPEG") + buf.getvalue(), "jpg")
     assert found[0].payload == buf.getvalue() and MESSAGE.decode() in found[0].preview
+
+
+def test_webp_container_end_and_appended_text(tmp_path):
+    buf = io.BytesIO()
+    Image.fromarray(np.full((16, 16, 3), 90, np.uint8)).save(buf, "WEBP")
+    cover = buf.getvalue()
+    assert _run(tmp_path, cover, "webp") == []
+    found = _run(tmp_path, cover + MESSAGE, "webp")
+    assert found[0].payload == MESSAGE and found[0].params["offset"] == len(cover)

@@ -441,6 +441,38 @@ def _parse_bmp(c: Container) -> None:
     c.complete = computed_end <= n
 
 
+# ----------------------------------------------------------------------------------------------- WEBP
+
+def _parse_webp(c: Container) -> None:
+    raw = c.raw
+    n = len(raw)
+    if n < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WEBP":
+        c.problems.append("not a RIFF/WEBP header")
+        c.end_offset = n
+        return
+    riff_end = 8 + struct.unpack_from("<I", raw, 4)[0]
+    c.parts.append(Part("RIFF", 0, 12, 8, 4))
+    p = 12
+    stop = min(riff_end, n)
+    while p + 8 <= stop:
+        fourcc = raw[p:p + 4].decode("latin-1")
+        size = struct.unpack_from("<I", raw, p + 4)[0]
+        end = p + 8 + size + (size & 1)
+        c.parts.append(Part(fourcc, p, min(end, n) - p, p + 8, min(size, max(0, n - p - 8))))
+        if fourcc in ("VP8 ", "VP8L", "ANMF"):
+            c.pixel_ranges.append((p + 8, min(size, max(0, n - p - 8))))
+        if fourcc == "VP8X" and size >= 10:
+            c.header.update(width=1 + int.from_bytes(raw[p + 12:p + 15], "little"),
+                            height=1 + int.from_bytes(raw[p + 15:p + 18], "little"))
+        p = end
+    if riff_end > n:
+        c.problems.append(f"RIFF size {riff_end} exceeds the file ({n} bytes): truncated")
+        c.end_offset = n
+        return
+    c.end_offset = riff_end
+    c.complete = True
+
+
 # ------------------------------------------------------------------------------------------------ API
 
 def parse_container(raw: bytes, format: str) -> Container:
@@ -452,7 +484,8 @@ def parse_container(raw: bytes, format: str) -> Container:
     if fmt == "JPG":
         fmt = "JPEG"
     c = Container(format=fmt, raw=raw)
-    parser = {"PNG": _parse_png, "JPEG": _parse_jpeg, "GIF": _parse_gif, "BMP": _parse_bmp}.get(fmt)
+    parser = {"PNG": _parse_png, "JPEG": _parse_jpeg, "GIF": _parse_gif, "BMP": _parse_bmp,
+              "WEBP": _parse_webp}.get(fmt)
     if parser is None:
         c.end_offset = len(raw)
         return c

@@ -18,7 +18,8 @@ from stegnox_gui.engine.payload.signatures import match_at, scan
 from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
 
 MAX_PARTS = 8
-_END_NAMES = {"PNG": "IEND", "JPEG": "EOI", "GIF": "the GIF trailer", "BMP": "the BMP pixel data"}
+_END_NAMES = {"PNG": "IEND", "JPEG": "EOI", "GIF": "the GIF trailer", "BMP": "the BMP pixel data",
+              "WEBP": "the RIFF container"}
 # Weak-magic types need a complete structure before we call trailing bytes a file.
 _WEAK = {"mp3", "pe", "zlib", "bmp"}
 
