@@ -44,6 +44,26 @@ def _app(argv: list[str]):
     return app
 
 
+def _quit_on_signals(window) -> None:
+    """Ctrl+C in a terminal or SIGTERM (logout, kill): close cleanly, handing running jobs back."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def handler(*_):
+        QTimer.singleShot(0, window.quit_without_asking)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, handler)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            pass
+    # Python runs signal handlers only between bytecodes: let it in regularly.
+    window._signal_timer = QTimer(window)
+    window._signal_timer.timeout.connect(lambda: None)
+    window._signal_timer.start(300)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the desktop app; returns the exit status."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
@@ -90,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         window.activateWindow()
 
     server.activated.connect(activate)
+    _quit_on_signals(window)
     if paths:
         window.add_paths(paths)
     if args.screenshot:
