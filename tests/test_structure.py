@@ -276,3 +276,14 @@ def test_png_width_and_height_both_changed_with_the_crc_left(tmp_path):
     found = _hidden(_run(tmp_path, bytes(raw), "png", png_structure.METHOD))
     assert found and (found[0].params["true_width"], found[0].params["true_height"]) == (64, 48)
     assert (np.asarray(Image.open(io.BytesIO(found[0].payload)).convert("RGB")) == arr).all()
+
+
+def test_data_after_the_exif_thumbnail_inside_app1(tmp_path):
+    thumb = _save("JPEG", _array(32, 24), quality=60)
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    tiff = exif.tobytes()
+    body = (tiff if tiff.startswith(b"Exif") else b"Exif\x00\x00" + tiff) + thumb + MESSAGE
+    data = _with_segment(_save("JPEG", quality=90), 0xE1, body)
+    found = _hidden(_run(tmp_path, data, "jpg", jpeg_structure.METHOD))
+    assert found and found[0].payload == MESSAGE and "EXIF thumbnail" in found[0].summary

@@ -12,6 +12,7 @@ from stegnox_gui.engine.container import Container
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.payload.describe import describe_blob
+from stegnox_gui.engine.payload.signatures import jpeg_end
 
 # Identifiers ordinary software writes in APPn segments (prefix match on the segment content).
 KNOWN_APP: dict[int, tuple[bytes, ...]] = {
@@ -50,7 +51,7 @@ class JpegStructureMethod(Method):
 
     def run(self, image: ImageData, ctx: RunContext) -> list[Finding]:
         c = image.container
-        findings = _unusual_app(c) + _gaps(c) + _traces(c)
+        findings = _unusual_app(c) + _gaps(c) + _traces(c) + _exif_slack(c)
         findings += _quant_info(c)
         if not c.complete and c.find("SOS"):
             findings.append(Finding("jpeg_structure", "structure", 0.0,
@@ -85,6 +86,30 @@ def _unusual_app(c: Container) -> list[Finding]:
         out.append(Finding("jpeg_structure", "text" if blob.detected_type == "text" else "structure", blob.confidence,
                            f"Unusual {p.name} segment at offset {p.offset} holds {blob.what}",
                            params=params, payload=blob.payload, detected_type=blob.detected_type))
+    return out
+
+
+def _exif_slack(c: Container) -> list[Finding]:
+    """Bytes after the EXIF thumbnail inside the APP1 segment: no reader looks there."""
+    out = []
+    for p in c.find("APP1"):
+        data = p.data(c.raw)
+        if not data.startswith(b"Exif\x00"):
+            continue
+        start = data.find(b"\xff\xd8\xff")
+        if start < 0:
+            continue
+        end, complete = jpeg_end(data, start)
+        slack = data[end:]
+        if not complete or len(slack.strip(b"\x00\xff")) < 4:
+            continue
+        blob = describe_blob(slack, anomaly_confidence=0.7)
+        out.append(Finding("jpeg_structure", "text" if blob.detected_type == "text" else "structure",
+                           max(blob.confidence, 0.7),
+                           f"{len(slack)} bytes after the EXIF thumbnail inside APP1 (offset {p.data_offset + end}): "
+                           f"{blob.what}", params={"offset": p.data_offset + end, "length": len(slack),
+                                                   "encoding": blob.encoding},
+                           payload=blob.payload, detected_type=blob.detected_type))
     return out
 
 
