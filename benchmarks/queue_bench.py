@@ -213,63 +213,112 @@ def fill(subject: Any, n: int) -> None:
             subject.add_one(p)
 
 
+class Workdir:
+    """A temporary folder per subject instance, removed on close."""
+
+    def __init__(self) -> None:
+        self.dirs: list[Path] = []
+
+    def new(self) -> Path:
+        path = Path(tempfile.mkdtemp(prefix="stegnox-qbench-"))
+        self.dirs.append(path)
+        return path
+
+    def close(self) -> None:
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def available_subjects() -> list[type]:
+    out = []
+    for cls in SUBJECTS:
+        probe = Path(tempfile.mkdtemp(prefix="stegnox-qbench-"))
+        try:
+            cls(probe).close()
+            out.append(cls)
+        except ImportError as exc:
+            print(f"  {cls.name}: skipped ({exc}; install the bench extra: pip install -e '.[bench]')")
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+    return out
+
+
+def best_rate(subjects: list[Any], rounds: int, n: int, op: Callable[[Any], Callable[[], Any]]) -> dict[str, float]:
+    """Rounds alternate between subjects (so machine noise hits all alike); the best round counts."""
+    best = {s.name: 0.0 for s in subjects}
+    for _ in range(rounds):
+        for s in subjects:
+            best[s.name] = max(best[s.name], rate(n, op(s)))
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a quick look, not the figures)")
     args = parser.parse_args()
-    n_single, n_batch, n_fill, n_cycles, n_big = (
-        (500, 20_000, 5_000, 500, 20_000) if args.quick else (2_000, 100_000, 20_000, 3_000, 100_000))
+    rounds, n_single, n_batch, n_cycles, n_big = (
+        (3, 200, 20_000, 200, 20_000) if args.quick else (5, 500, 100_000, 600, 100_000))
 
     print(f"Queue benchmark (WAL, synchronous=NORMAL for all; sqlite {sqlite3.sqlite_version}, "
-          f"Python {sys.version.split()[0]})")
-    rows: dict[str, dict[str, float | None]] = {}
+          f"Python {sys.version.split()[0]}); best of {rounds} interleaved rounds")
+    classes = available_subjects()
+    work = Workdir()
+    rows: dict[str, dict[str, float | None]] = {cls.name: {} for cls in classes}
     reads: dict[str, dict[str, float]] = {}
-    for cls in SUBJECTS:
-        tmp = Path(tempfile.mkdtemp(prefix="stegnox-qbench-"))
-        try:
-            try:
-                subject = cls(tmp)
-            except ImportError as exc:
-                print(f"  {cls.name}: skipped ({exc}; install the bench extra)")
-                continue
-            r: dict[str, float | None] = {}
-            r["add single"] = rate(n_single, lambda: [subject.add_one(f"/s/{i}.png") for i in range(n_single)])
-            if subject.add_batch is not None:
-                paths = [f"/b/{i}.png" for i in range(n_batch)]
-                r["add batch"] = rate(n_batch, lambda: subject.add_batch(paths))
-            else:
-                r["add batch"] = None
-            subject.close()
-            shutil.rmtree(tmp)
-            tmp.mkdir()
-            subject = cls(tmp)
-            fill(subject, n_fill)
-            r["claim+complete"] = rate(n_cycles, lambda: [subject.cycle() for _ in range(n_cycles)])
-            rows[cls.name] = r
-            subject.close()
-            shutil.rmtree(tmp)
-            tmp.mkdir()
-            subject = cls(tmp)
+    try:
+        subjects = [cls(work.new()) for cls in classes]
+        counter = iter(range(10 ** 9))
+        for name, r in best_rate(subjects, rounds, n_single,
+                                 lambda s: lambda: [s.add_one(f"/s/{next(counter)}.png") for _ in range(n_single)]).items():
+            rows[name]["add single"] = r
+        for s in subjects:
+            s.close()
+
+        batchers = [cls for cls in classes if cls.add_batch is not None]
+        paths = [f"/evidence/case-17/img_{i:06d}.png" for i in range(n_batch)]
+        for name in rows:
+            rows[name]["add batch"] = None
+        for _ in range(max(rounds - 2, 1)):
+            for cls in batchers:
+                folder = work.new()
+                subject = cls(folder)
+                rows[cls.name]["add batch"] = max(rows[cls.name]["add batch"] or 0.0,
+                                                  rate(n_batch, lambda: subject.add_batch(paths)))
+                subject.close()
+                shutil.rmtree(folder, ignore_errors=True)
+
+        n_fill = max(rounds * n_cycles + 100, n_big // 5)  # a realistic backlog, not a near-empty queue
+        subjects = [cls(work.new()) for cls in classes]
+        for s in subjects:
+            fill(s, n_fill)
+        for name, r in best_rate(subjects, rounds, n_cycles,
+                                 lambda s: lambda: [s.cycle() for _ in range(n_cycles)]).items():
+            rows[name]["claim+complete"] = r
+        for s in subjects:
+            s.close()
+
+        for cls in classes:
+            folder = work.new()
+            subject = cls(folder)
             fill(subject, n_big)
             reads[cls.name] = {label: per_call_ms(fn) for label, fn in subject.reads(n_big // 2).items()}
             subject.close()
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        work.close()
 
     ops = ["add single", "add batch", "claim+complete"]
     width = max(len(n) for n in rows) + 2
-    print(f"\nThroughput (operations per second; claim+complete on a queue of {n_fill:,} pending jobs)")
+    print(f"\nThroughput (operations per second; claim+complete on a queue of ~{n_fill:,} pending jobs)")
     print(" " * width + "".join(f"{op:>18}" for op in ops))
     for name, r in rows.items():
-        print(f"{name:{width}}" + "".join(f"{r[op]:>18,.0f}" if r[op] else f"{'n/a':>18}" for op in ops))
+        print(f"{name:{width}}" + "".join(f"{r[op]:>18,.0f}" if r.get(op) else f"{'n/a':>18}" for op in ops))
 
     print(f"\nReading a queue of {n_big:,} jobs (median ms per call)")
-    labels = list(next(iter(reads.values())).keys()) if reads else []
     for name, r in reads.items():
         print(f"  {name}")
-        for label in labels + [k for k in r if k not in labels]:
-            if label in r:
-                print(f"    {label:32}{r[label]:>9.3f} ms")
+        for label, ms in r.items():
+            print(f"    {label:32}{ms:>9.3f} ms")
 
     ours = rows.get(StegnoxSubject.name)
     raw = rows.get(RawSubject.name)
@@ -286,7 +335,7 @@ def main() -> int:
             print(f"  batch add vs raw floor: {ours['add batch'] / raw['add batch']:.2f}x of the floor")
         print(f"  batch add: {ours['add batch']:,.0f} jobs/s (aim >= 100,000)")
         ours_reads = reads.get(StegnoxSubject.name, {})
-        for label in ("stats", "page first 50", "page 50 @ keyset n/2", "page 50 @ offset 50k"):
+        for label in ("stats", "page first 50", "page 50 @ keyset n/2", "page 50 @ offset n/2"):
             if label in ours_reads:
                 print(f"  {label}: {ours_reads[label]:.2f} ms (aim < 5 ms)")
     return 0

@@ -9,6 +9,8 @@ import time
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
+_COUNTER_HEX = [f"7{i:03x}-" for i in range(4096)]  # version nibble + 12-bit counter (rand_a)
+_VARIANT = "89ab" * 64  # indexed by a random byte: the RFC 4122 variant nibble
 
 
 def new_job_ids(n: int) -> list[str]:
@@ -25,15 +27,18 @@ def new_job_ids(n: int) -> list[str]:
         _last_ms = start_ms + total // 4096
         _counter = total % 4096
     rand = os.urandom(8 * n).hex()
-    ids = []
-    ms, counter = start_ms, start_counter
-    for i in range(n):
-        if counter == 4096:
-            ms, counter = ms + 1, 0
-        t = f"{ms:012x}"
-        r = rand[16 * i:16 * i + 16]
-        ids.append(f"{t[:8]}-{t[8:]}-7{counter:03x}-{'89ab'[int(r[0], 16) & 3]}{r[1:4]}-{r[4:16]}")
-        counter += 1
+    variants = os.urandom(n)
+    ids: list[str] = []
+    i = 0
+    counter = start_counter
+    for block_ms in range(start_ms, start_ms + (start_counter + n - 1) // 4096 + 1):
+        t = f"{block_ms:012x}"
+        prefix = f"{t[:8]}-{t[8:]}-"
+        take = min(4096 - counter, n - i)
+        ids += [f"{prefix}{_COUNTER_HEX[c]}{_VARIANT[variants[k]]}{rand[16 * k:16 * k + 3]}-{rand[16 * k + 3:16 * k + 15]}"
+                for k, c in zip(range(i, i + take), range(counter, counter + take))]
+        i += take
+        counter = 0
     return ids
 
 

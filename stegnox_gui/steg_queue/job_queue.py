@@ -19,6 +19,7 @@ made by other processes, so a live view never reloads everything.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -42,6 +43,8 @@ BUSY_TIMEOUT_MS = 30_000
 TOMBSTONE_DAYS = 7.0  # removed-job tombstones older than this are pruned by cleanup_old_jobs
 _CHUNK = 500  # ids per statement in bulk operations
 _RETURNING = JOB_COLUMNS.replace("j.", "")
+_CURRENT_REV = "SELECT n FROM counts WHERE status = '~rev' AND priority = 0"
+_STATUSES = tuple(s.value for s in JobStatus)
 
 
 def _env_durable() -> bool:
@@ -103,7 +106,7 @@ class JobQueue:
                 raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode}): readonly database?")
             conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
             conn.execute("PRAGMA cache_size=-32000")
-            # Checkpoint less often: hot pages (indexes' ends, counts, state) are then written back
+            # Checkpoint less often: hot pages (indexes' ends, counts) are then written back
             # once per checkpoint instead of many times. The WAL stays under ~16 MB.
             conn.execute("PRAGMA wal_autocheckpoint=4000")
             conn.execute("PRAGMA temp_store=MEMORY")
@@ -166,7 +169,8 @@ class JobQueue:
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> int:
-        return conn.execute("UPDATE state SET rev = rev + 1 WHERE id = 1 RETURNING rev").fetchone()[0]
+        return conn.execute("UPDATE counts SET n = n + 1 WHERE status = '~rev' AND priority = 0 RETURNING n"
+                            ).fetchone()[0]
 
     def close(self) -> None:
         """Close every connection (of every thread). The object cannot be used afterwards."""
@@ -206,12 +210,14 @@ class JobQueue:
         arguments). All or nothing: one bad item raises ValueError and adds none."""
         default_priority = parse_priority(priority)
         default_meta = _meta_json(metadata)
+        items = list(items)
+        if items and all(type(item) is str for item in items):
+            return self._add_paths(items, int(default_priority), default_meta)
         now = time.time()
         rows: list[tuple] = []
         ids: list[str] = []
         seen: set[str] = set()
         per_priority: dict[int, int] = {}
-        items = list(items)
         fresh = iter(new_job_ids(len(items)))
         for n, item in enumerate(items):
             if type(item) is str and item.strip() and "\x00" not in item:
@@ -234,12 +240,26 @@ class JobQueue:
             per_priority[int(prio)] = per_priority.get(int(prio), 0) + 1
         if not rows:
             return []
+        return self._insert(ids, "INSERT INTO jobs (job_id, image_path, priority, status, metadata, created_at, "
+                                 "updated_at, rev) VALUES (?, ?, ?, 'pending', ?, ?, ?, {rev})", rows, per_priority)
+
+    def _add_paths(self, paths: list[str], priority: int, meta: str | None) -> list[str]:
+        """add_jobs of plain path strings with fresh ids: the common, fast case."""
+        for n, path in enumerate(paths):
+            if not path.strip() or "\x00" in path:
+                _check_path(path, n)  # raises the ValueError
+        ids = new_job_ids(len(paths))
+        now = repr(time.time())
+        sql = ("INSERT INTO jobs (job_id, image_path, priority, status, metadata, created_at, updated_at, rev) "
+               f"VALUES (?, ?, {priority}, 'pending', ?, {now}, {now}, {{rev}})")
+        rows = zip(ids, paths, itertools.repeat(meta))
+        return self._insert(ids, sql, rows, {priority: len(paths)})
+
+    def _insert(self, ids: list[str], sql: str, rows: Iterable[tuple], per_priority: dict[int, int]) -> list[str]:
         try:
             with self._tx() as conn:
                 rev = self._bump(conn)
-                conn.executemany(
-                    "INSERT INTO jobs (job_id, image_path, priority, status, metadata, created_at, updated_at, rev) "
-                    f"VALUES (?, ?, ?, 'pending', ?, ?, ?, {rev})", rows)
+                conn.executemany(sql.format(rev=rev), rows)
                 conn.executemany(
                     "INSERT INTO counts (status, priority, n) VALUES ('pending', ?, ?) "
                     "ON CONFLICT (status, priority) DO UPDATE SET n = n + excluded.n", per_priority.items())
@@ -266,7 +286,7 @@ class JobQueue:
             self._reclaim_expired(conn, now)
             row = conn.execute(
                 "UPDATE jobs SET status = 'processing', worker_id = ?, attempts = attempts + 1, started_at = ?, "
-                "updated_at = ?, lease_until = ?, error = NULL, rev = (SELECT rev + 1 FROM state WHERE id = 1) "
+                "updated_at = ?, lease_until = ?, error = NULL, rev = (SELECT n + 1 FROM counts WHERE status = '~rev' AND priority = 0) "
                 "WHERE seq = (SELECT seq FROM jobs INDEXED BY jobs_claim WHERE status = 'pending' "
                 "ORDER BY priority DESC, seq LIMIT 1) "
                 f"RETURNING {_RETURNING}",
@@ -350,7 +370,7 @@ class JobQueue:
             now = time.time()
             row = conn.execute(
                 "UPDATE jobs SET status = 'completed', completed_at = ?, updated_at = ?, lease_until = NULL, "
-                "error = NULL, verdict = ?, score = ?, message = ?, rev = (SELECT rev + 1 FROM state WHERE id = 1) "
+                "error = NULL, verdict = ?, score = ?, message = ?, rev = (SELECT n + 1 FROM counts WHERE status = '~rev' AND priority = 0) "
                 "WHERE job_id = ? AND status = 'processing'" + (" AND worker_id IS ?" if worker_id is not None else "")
                 + " RETURNING seq",
                 (now, now, verdict, score, message, job_id) + ((worker_id,) if worker_id is not None else ())
@@ -440,7 +460,7 @@ class JobQueue:
         with self._tx() as conn:
             now = time.time()
             row = conn.execute(
-                f"UPDATE jobs SET {assignments}, updated_at = ?, rev = (SELECT rev + 1 FROM state WHERE id = 1) "
+                f"UPDATE jobs SET {assignments}, updated_at = ?, rev = (SELECT n + 1 FROM counts WHERE status = '~rev' AND priority = 0) "
                 f"WHERE job_id = ? AND status IN ({marks}){worker_clause} RETURNING seq",
                 (*values(now), now, job_id, *from_status, *((worker_id,) if worker_id is not None else ()))
             ).fetchone()
@@ -530,7 +550,8 @@ class JobQueue:
         """How many jobs there are (of one status)."""
         try:
             if status is None:
-                row = self._conn().execute("SELECT COALESCE(SUM(n), 0) FROM counts").fetchone()
+                row = self._conn().execute("SELECT COALESCE(SUM(n), 0) FROM counts WHERE status IN "
+                                           f"({','.join('?' * len(_STATUSES))})", _STATUSES).fetchone()
             else:
                 row = self._conn().execute("SELECT COALESCE(SUM(n), 0) FROM counts WHERE status = ?",
                                            (parse_status(status).value,)).fetchone()
@@ -541,53 +562,48 @@ class JobQueue:
     def get_queue_stats(self) -> dict[str, Any]:
         """Counts and rates for a status panel (cheap on 100,000+ jobs):
         total; a count per status keyed by its value ("pending", ...); pending_by_priority
-        ({"high": n, ...}); mean_processing_seconds of the last 1,000 completed jobs (None if none);
-        oldest_pending_age_seconds (None if none pending); throughput_per_minute (jobs finished per
-        minute over the last 5 minutes); rev (the change feed's revision)."""
+        ({"high": n, ...}); mean_processing_seconds of every completed job (None if none yet);
+        oldest_pending_age_seconds (None if none pending); throughput_per_minute (jobs completed or
+        failed per minute over the last 5 to 6 minutes); rev (the change feed's revision)."""
         now = time.time()
         with self._read() as conn:
             counts = conn.execute("SELECT status, priority, n FROM counts").fetchall()
-            rev = conn.execute("SELECT rev FROM state WHERE id = 1").fetchone()[0]
-            mean = conn.execute(
-                "SELECT AVG(completed_at - started_at) FROM (SELECT status, completed_at, started_at "
-                "FROM jobs INDEXED BY jobs_finished "
-                "WHERE status IN ('completed', 'failed', 'cancelled') AND completed_at IS NOT NULL "
-                "ORDER BY completed_at DESC LIMIT 1000) WHERE status = 'completed' AND started_at IS NOT NULL"
-            ).fetchone()[0]
             oldest = conn.execute(
                 "SELECT MIN(created_at) FROM (SELECT (SELECT created_at FROM jobs INDEXED BY jobs_claim "
                 "WHERE status = 'pending' AND priority = p.value ORDER BY seq LIMIT 1) AS created_at "
                 "FROM json_each(?) p)", (json.dumps([int(p) for p in JobPriority]),)).fetchone()
-            recent = [r[0] for r in conn.execute(
-                "SELECT completed_at FROM jobs INDEXED BY jobs_finished "
-                "WHERE status IN ('completed', 'failed', 'cancelled') "
-                "AND completed_at > ? ORDER BY completed_at DESC LIMIT 1000", (now - 300.0,))]
         stats: dict[str, Any] = {"total": 0}
-        stats.update({s.value: 0 for s in JobStatus})
+        stats.update({s: 0 for s in _STATUSES})
         by_priority = {p.label: 0 for p in sorted(JobPriority, reverse=True)}
+        special: dict[str, int] = {}
+        first_minute = int((now - 300.0) // 60)
+        finished_recently = 0
         for status, priority, n in counts:
-            stats["total"] += n
-            stats[status] = stats.get(status, 0) + n
-            if status == "pending" and n:
-                by_priority[JobPriority(priority).label] += n
-        if len(recent) >= 1000:
-            span = max(now - recent[-1], 1e-6)
-            throughput = len(recent) / span * 60.0
-        else:
-            throughput = len(recent) / 5.0
+            if status in stats:
+                stats["total"] += n
+                stats[status] += n
+                if status == "pending" and n:
+                    by_priority[JobPriority(priority).label] += n
+            elif status == "~minute":
+                if priority >= first_minute:
+                    finished_recently += n
+            else:
+                special[status] = n
+        span_minutes = max((now - first_minute * 60.0) / 60.0, 1.0)
+        timed = special.get("~timed", 0)
         stats.update({
             "pending_by_priority": by_priority,
-            "mean_processing_seconds": round(mean, 4) if mean is not None else None,
+            "mean_processing_seconds": round(special.get("~busy_ms", 0) / timed / 1000.0, 4) if timed else None,
             "oldest_pending_age_seconds": round(max(now - oldest[0], 0.0), 3) if oldest[0] is not None else None,
-            "throughput_per_minute": round(throughput, 3),
-            "rev": rev,
+            "throughput_per_minute": round(finished_recently / span_minutes, 3),
+            "rev": special.get("~rev", 0),
         })
         return stats
 
     def current_rev(self) -> int:
         """The change feed's current revision (bumped by every write, by any process)."""
         try:
-            return self._conn().execute("SELECT rev FROM state WHERE id = 1").fetchone()[0]
+            return self._conn().execute(_CURRENT_REV).fetchone()[0]
         except sqlite3.Error as exc:
             raise self._storage_error(exc) from None
 
@@ -602,7 +618,8 @@ class JobQueue:
         cols = JOB_COLUMNS + (", r.body" if include_results else "")
         join = RESULTS_JOIN if include_results else ""
         with self._read() as conn:
-            current, floor = conn.execute("SELECT rev, tombstone_floor FROM state WHERE id = 1").fetchone()
+            current = conn.execute(_CURRENT_REV).fetchone()[0]
+            floor = conn.execute("SELECT n FROM counts WHERE status = '~floor' AND priority = 0").fetchone()[0]
             reset = rev < 0 or rev > current or (rev < floor)
             since = 0 if reset else rev
             rows = conn.execute(f"SELECT {cols} FROM jobs j{join} WHERE j.rev > ? ORDER BY j.rev, j.seq",
@@ -634,7 +651,7 @@ class JobQueue:
             pruned = conn.execute("DELETE FROM removed WHERE removed_at < ? RETURNING rev",
                                   (now - TOMBSTONE_DAYS * 86400.0,)).fetchall()
             if pruned:
-                conn.execute("UPDATE state SET tombstone_floor = MAX(tombstone_floor, ?) WHERE id = 1",
+                conn.execute("UPDATE counts SET n = MAX(n, ?) WHERE status = '~floor' AND priority = 0",
                              (max(r[0] for r in pruned),))
         return removed
 
