@@ -32,7 +32,7 @@ SPECS = (
     ActionSpec("remove", "Re&move", QKeySequence.StandardKey.Delete, "Remove the selected jobs and their results from the list", SP.SP_TrashIcon),
     ActionSpec("open_result", "&Open result folder", "Ctrl+Return", "Open the folder with the files carved from the selected job", SP.SP_DirOpenIcon),
     ActionSpec("reveal", "Reveal &image", "Ctrl+Shift+R", "Show the selected image in the file manager"),
-    ActionSpec("copy_path", "Cop&y image path", "Ctrl+Shift+C", "Copy the selected images' paths to the clipboard"),
+    ActionSpec("copy_path", "Cop&y image path", QKeySequence.StandardKey.Copy, "Copy the selected images' paths to the clipboard"),
     ActionSpec("priority_high", "&High", "Ctrl+1", "Give the selected pending jobs high priority"),
     ActionSpec("priority_normal", "&Normal", "Ctrl+2", "Give the selected pending jobs normal priority"),
     ActionSpec("priority_low", "&Low", "Ctrl+3", "Give the selected pending jobs low priority"),

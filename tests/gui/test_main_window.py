@@ -167,3 +167,15 @@ def test_close_with_pending_work_asks_and_cancel_keeps_the_window(qtbot, make_wi
     assert w.isVisible()
     assert w.dialogs.asked[-1] == ("close", 0, 1)
     w.workers._engine_pool = None
+
+
+def test_ctrl_c_in_the_table_copies_the_selected_image_paths(qtbot, make_window, tmp_path):
+    q = JobQueue(tmp_path / "data")
+    ids = q.add_jobs([str(tmp_path / "one.png"), str(tmp_path / "two.png")])
+    w = make_window(queue=q)
+    _wait_rows(qtbot, w, 2)
+    w.table.setFocus()
+    w.table.selectAll()
+    qtbot.keyClick(w.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text().splitlines() == [str(tmp_path / "one.png"), str(tmp_path / "two.png")]
+    assert len(ids) == 2
