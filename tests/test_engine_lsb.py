@@ -215,3 +215,15 @@ def test_jpeg_pixels_are_not_searched(tmp_path) -> None:
     path = tmp_path / "c.jpg"
     Image.fromarray(natural_rgb(64, 64, seed=3)).save(path, quality=90)
     assert not METHOD.applies_to(load_image(path))
+
+
+def test_unknown_and_16_bit_headers(tmp_path) -> None:
+    channels = _channels(natural_rgb(160, 200, seed=18))
+    embed(channels, struct.pack(">H", len(TEXT)) + TEXT, chans="bgr")  # LSBSteg-style 16-bit length
+    best = _run(_save(tmp_path, channels, "RGB"))[0]
+    assert best.payload == TEXT and best.params["header"] == "len16be"
+
+    channels = _channels(natural_rgb(160, 200, seed=19))
+    embed(channels, b"\x93\x07\x01\xfe" + TEXT + b"\x00\x00", chans="rgb")  # a header we do not know
+    best = _run(_save(tmp_path, channels, "RGB", "unknown.png"))[0]
+    assert TEXT in best.payload and best.params["header"] == "unknown"

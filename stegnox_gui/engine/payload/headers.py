@@ -107,7 +107,18 @@ def len32le(stream: bytes, capacity: int) -> HeaderPayload | None:
     return _len32(stream, capacity, "<I", "len32le")
 
 
-PARSERS: tuple[Callable[[bytes, int], HeaderPayload | None], ...] = (stegpy, openstego, stegano, len32be, len32le)
+def len16be(stream: bytes, capacity: int) -> HeaderPayload | None:
+    """A 2-byte big-endian byte count, then the payload (LSBSteg-style tools)."""
+    if len(stream) < 3:
+        return None
+    length = int.from_bytes(stream[:2], "big")
+    if length < MIN_PAYLOAD or 2 + length > capacity:
+        return None
+    return HeaderPayload("len16be", 2, length, strong=False)
+
+
+PARSERS: tuple[Callable[[bytes, int], HeaderPayload | None], ...] = (
+    stegpy, openstego, stegano, len32be, len32le, len16be)
 
 
 def find_headers(stream: bytes, capacity: int | None = None) -> list[HeaderPayload]:

@@ -8,6 +8,7 @@ payloads). When the evidence runs past the prefix, the result says how many stre
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ def recognize(stream: bytes, *, capacity: int | None = None) -> list[Recognized]
         text = _text_at_start(stream, cap)
         if text is not None:
             results.append(text)
+        elif not results:
+            text = _text_after_unknown_header(stream, cap)
+            if text is not None:
+                results.append(text)
     results.sort(key=lambda r: -r.confidence)
     return results
 
@@ -165,6 +170,33 @@ def _text_at_start(stream: bytes, cap: int) -> Recognized | None:
     if decoded is not None and decoded.chain:
         r.params["encoding"] = decoded.description
         r.preview = _render(decoded.data)
+    return r
+
+
+_LONG_TEXT = re.compile(rb"[\x20-\x7e\t\r\n]{24}")
+MAX_UNKNOWN_HEADER = 16
+
+
+def _text_after_unknown_header(stream: bytes, cap: int) -> Recognized | None:
+    """Readable text starting a few bytes in: a payload behind a header this module does not know."""
+    m = _LONG_TEXT.search(stream, 1, MAX_UNKNOWN_HEADER + 24)
+    if m is None:
+        return None
+    start = m.start()
+    run = text_run_length(stream, start)
+    if start + run == len(stream) and cap > len(stream):
+        if text_score(stream[start:]) < TEXT_THRESHOLD:
+            return None
+        return Recognized("text", "text", b"", 0.0, start, needed=_grow(len(stream), cap))
+    text = leading_text(stream, start, min_chars=24)
+    if text is None or word_score(text) == 0.0:
+        return None
+    r = _text_at_start(text + b"\x00", len(text) + 1)
+    if r is None:
+        return None
+    r.offset = start
+    r.confidence = max(0.0, r.confidence - 0.05)
+    r.params = {**r.params, "header": "unknown", "header_length": start, "header_bytes": stream[:start].hex()}
     return r
 
 
