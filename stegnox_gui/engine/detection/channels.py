@@ -13,7 +13,7 @@ import numpy as np
 
 from stegnox_gui.engine.image_data import ImageData
 
-MAX_SAMPLES = 1 << 19  # per channel: 128 tiles of 64 x 64
+MAX_SAMPLES = 1 << 18  # per channel: 64 tiles of 64 x 64
 TILE = 64
 MIN_SAMPLES = 64 * 64  # below this no detector decides
 MIN_ACTIVE = 0.25  # fraction of neighbour pairs (rows and columns) that must differ, else flat or synthetic

@@ -31,8 +31,8 @@ def prefix_pvalues(channel: np.ndarray, order: str = "xy", points: int = POINTS)
     flat = (channel if order == "xy" else channel.T).ravel()
     n = flat.size
     points = max(1, min(points, n))
-    chunk = (np.arange(n, dtype=np.int64) * points // n).astype(np.int32)
-    hists = np.bincount(chunk * 256 + flat, minlength=points * 256).reshape(points, 256)
+    bounds = np.arange(points + 1) * n // points
+    hists = np.stack([np.bincount(flat[a:b], minlength=256) for a, b in zip(bounds[:-1], bounds[1:])])
     cum = np.cumsum(hists, axis=0)
     return np.arange(1, points + 1) / points, pair_pvalues(cum)
 

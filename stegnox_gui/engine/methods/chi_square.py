@@ -44,6 +44,10 @@ def message_end(channel: np.ndarray, order: str, fraction: float) -> tuple[float
     stop = min(h, math.ceil(h * fraction * 2) + 4)
     if stop < 4:
         return 0.0, 0.0, 0.0
+    head = min(stop, math.ceil(cal.CHI_MIN_RUN_SAMPLES / max(1, a.shape[1])) + 2)
+    first = np.nan_to_num(ws_rows(a[: max(3, head)]), nan=0.0)
+    if first.size == 0 or float(first.mean()) < MESSAGE_WS_MIN / 2:
+        return 0.0, 0.0, 0.0  # no message starts here: skip the full profile
     rows = np.nan_to_num(ws_rows(a[:stop]), nan=0.0)  # rows 1 .. stop-2
     if rows.size == 0:
         return 0.0, 0.0, 0.0
