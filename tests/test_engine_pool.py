@@ -175,3 +175,14 @@ def _catch(errors: list, fn, *args) -> None:
         fn(*args)
     except BaseException as exc:
         errors.append(exc)
+
+
+def test_broken_callbacks_do_not_stop_the_analysis(pool, images) -> None:
+    def bad_progress(fraction, method):
+        raise RuntimeError("listener bug")
+
+    def bad_cancel():
+        raise RuntimeError("listener bug")
+
+    result = pool.analyze(images / "ok.png", progress=bad_progress, cancel=bad_cancel)
+    assert result["message"] == "Nothing in ok.png"

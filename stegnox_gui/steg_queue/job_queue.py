@@ -663,6 +663,8 @@ def make_worker_id(label: str = "worker") -> str:
 
 
 def _worker_pid_dead(worker_id: str | None, host: str) -> bool:
+    if os.name == "nt":
+        return False  # os.kill(pid, 0) would terminate the process on Windows; leases recover instead
     if not worker_id or f"@{host}:" not in worker_id:
         return False
     pid_text = worker_id.rsplit(f"@{host}:", 1)[1].split(":", 1)[0]

@@ -45,6 +45,7 @@ class _Slot:
         self.proc: Any = None
         self.conn: Any = None
         self.pid: int | None = None
+        self.busy = False  # an analysis was sent and its answer not yet received
 
     @property
     def alive(self) -> bool:
@@ -88,6 +89,7 @@ class _Slot:
         """Kill the process (if any) and forget it."""
         proc, conn = self.proc, self.conn
         self.proc = self.conn = self.pid = None
+        self.busy = False
         if proc is not None:
             if proc.is_alive():
                 proc.kill()
@@ -175,6 +177,10 @@ class EnginePool:
         slot = self._take_slot()
         try:
             return self._run(slot, image_path, output_dir, progress, cancel, methods)
+        except BaseException:
+            if slot.busy:  # left mid-analysis (e.g. KeyboardInterrupt): the process is no longer in step
+                slot.discard()
+            raise
         finally:
             if self._closed:
                 slot.stop()
@@ -197,6 +203,7 @@ class EnginePool:
                    None if methods is None else list(methods))
         try:
             slot.conn.send(request)
+            slot.busy = True
         except (OSError, ValueError):
             slot.discard()
             raise AnalysisFailed("The analysis process stopped before the job could be sent") from None
@@ -218,8 +225,12 @@ class EnginePool:
                 kind = message[0]
                 if kind == "progress":
                     if progress is not None:
-                        progress(message[2], message[3])
+                        try:
+                            progress(message[2], message[3])
+                        except Exception:  # a listener's bug must not stop the analysis
+                            pass
                     continue
+                slot.busy = False
                 if kind == "result":
                     return message[2]
                 if kind == "cancelled":
@@ -234,7 +245,7 @@ class EnginePool:
             if self._closed:
                 slot.discard()
                 raise AnalysisFailed("The analysis pool was closed")
-            if cancel_sent is None and cancel is not None and cancel():
+            if cancel_sent is None and cancel is not None and _asks_cancel(cancel):
                 cancel_sent = now
                 try:
                     slot.conn.send(("cancel", token))
@@ -274,6 +285,13 @@ class EnginePool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _asks_cancel(cancel: CancelFn) -> bool:
+    try:
+        return bool(cancel())
+    except Exception:  # a broken cancel callback does not cancel
+        return False
 
 
 def _death_text(proc: Any) -> str:
