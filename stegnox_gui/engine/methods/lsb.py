@@ -15,6 +15,7 @@ from stegnox_gui.engine.bitstream import BitSource, Layout, pack_bits, selection
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.payload.recognize import Recognized, recognize
+from stegnox_gui.engine.payload.text import word_score
 
 PREFIX_BYTES = 384  # zsteg reads 256; a little more lets most headerless texts end inside the prefix
 DEFAULT_BUDGET_SECONDS = 1.0
@@ -157,24 +158,34 @@ class LsbMethod(Method):
 
     def _findings(self, src: BitSource, hits: list[_Hit]) -> list[Finding]:
         seen: set[str] = set()
-        findings = []
+        findings: list[Finding] = []
         for hit in sorted(hits, key=lambda h: -h.rec.confidence):
             rec = hit.rec
             digest = hashlib.sha256(rec.payload).hexdigest()
-            if digest in seen or not rec.payload or _mirror_of_earlier(rec.payload, findings):
+            if digest in seen or not rec.payload:
                 continue
             seen.add(digest)
-            findings.append(_finding(self.name, hit.layout, rec))
+            mirror = _mirror_of(rec.payload, findings)
+            if mirror is None:
+                findings.append(_finding(self.name, hit.layout, rec))
+            elif rec.kind == "text" and word_score(rec.payload) > word_score(findings[mirror].payload or b""):
+                # the earlier one was this text read backwards: keep the reading with real words
+                findings[mirror] = _finding(self.name, hit.layout, rec)
+        findings.sort(key=lambda f: -f.confidence)
         return findings
 
 
-def _mirror_of_earlier(payload: bytes, earlier: list[Finding]) -> bool:
-    """Reading a payload's pixels backwards with the opposite packing gives it reversed: the same data."""
+def _mirror_of(payload: bytes, earlier: list[Finding]) -> int | None:
+    """Index of an earlier finding that is this payload read backwards (pixels in reverse order with
+    the opposite byte packing give the same bits reversed), or None."""
     if len(payload) < 12:
-        return False
+        return None
     rev = payload[::-1]
     probe = rev[len(rev) // 4: len(rev) // 4 + 12]
-    return any(f.payload and probe in f.payload for f in earlier)
+    for i, f in enumerate(earlier):
+        if f.payload and probe in f.payload:
+            return i
+    return None
 
 
 def _finding(method: str, lay: Layout, rec: Recognized) -> Finding:
