@@ -225,7 +225,16 @@ def _decode(img: Image.Image, data: ImageData, tolerant: bool = False) -> None:
         data.palette = list(img.getpalette() or [])
         has_alpha = "transparency" in img.info
         rgb = np.asarray(img.convert("RGBA" if has_alpha else "RGB"))
-    elif mode in ("L", "1", "I;16", "I", "F"):
+    elif mode.startswith("I;16") or mode in ("I", "F"):
+        wide = np.asarray(img)  # 16-bit (or wider) samples: keep the high byte, as viewers show it
+        if mode == "F":
+            gray = np.clip(wide, 0, 255)
+        else:
+            bits = 16 if mode.startswith("I;16") or int(wide.max(initial=0)) > 255 else 8
+            gray = wide.astype(np.int64) >> (bits - 8)
+        data.channels = {"gray": np.ascontiguousarray(gray, dtype=np.uint8)}
+        return
+    elif mode in ("L", "1"):
         gray = np.asarray(img if mode == "L" else img.convert("L"))
         data.channels = {"gray": np.ascontiguousarray(gray, dtype=np.uint8)}
         return

@@ -4,6 +4,7 @@ The result is a small JSON-serialisable dict; big payloads go to `output_dir`, n
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import time
@@ -18,6 +19,7 @@ from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.methods import all_methods
 
 PREVIEW_LIMIT = 4096
+MAX_FINDINGS = 200  # keeps results small when a file holds hundreds of embedded objects
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -94,7 +96,8 @@ class StegnoxEngine:
             "message": fused.message,
             "drivers": fused.drivers,
             "image": image.summary(),
-            "findings": [_finding_dict(f, n, out, image) for n, f in enumerate(findings)],
+            "findings": [_finding_dict(f, n, out, image) for n, f in enumerate(findings[:MAX_FINDINGS])],
+            "findings_omitted": max(0, len(findings) - MAX_FINDINGS),
             "methods": method_report,
             "error": image.decode_error,
             "elapsed_seconds": round(time.perf_counter() - started, 4),
@@ -149,8 +152,9 @@ def preview_of(payload: bytes | None) -> str | None:
         return None
     head = payload[:PREVIEW_LIMIT]
     try:
-        text = head.decode("utf-8")
-        if all(c.isprintable() or c in "\r\n\t" for c in text):
+        # incremental decoding tolerates a character cut in two at the preview limit
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=len(payload) <= PREVIEW_LIMIT)
+        if text and all(c.isprintable() or c in "\r\n\t" for c in text):
             return text
     except UnicodeDecodeError:
         pass
