@@ -11,11 +11,9 @@ from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.methods.metadata import (Field, gif_comments, inflate_text, jpeg_comments, judge,
                                                 png_text_fields)
-from stegnox_gui.engine.payload.decode import decode_layers
 from stegnox_gui.engine.payload.describe import describe_blob
 from stegnox_gui.engine.payload.recognize import describe_payload
-from stegnox_gui.engine.payload.signatures import match_at, scan
-from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
+from stegnox_gui.engine.payload.signatures import match_at
 
 MAX_PARTS = 8
 _END_NAMES = {"PNG": "IEND", "JPEG": "EOI", "GIF": "the GIF trailer", "BMP": "the BMP pixel data",
@@ -33,7 +31,7 @@ def analyse_tail(tail: bytes, base: int, where: str, *, ordinary_jpeg: bool = Fa
         rest = tail[pos:]
         if not rest:
             break
-        if len(set(rest)) == 1 and rest[0] in (0x00, 0xFF, 0x20, 0x0A):
+        if rest[0] in (0x00, 0xFF, 0x20, 0x0A) and rest.count(rest[:1]) == len(rest):
             findings.append(Finding("trailing", "trailing", 0.0,
                                     f"{len(rest)} bytes of 0x{rest[0]:02X} padding after {where}",
                                     params={"offset": base + pos, "length": len(rest)}, hidden=False))
@@ -77,40 +75,21 @@ def image_text_preview(data: bytes, kind: str) -> str | None:
 
 
 def _unrecognised_or_text(rest: bytes, offset: int, where: str) -> Finding:
+    """Appended bytes that do not start with a known file: text, encoded text or file, or data."""
     params = {"offset": offset, "length": len(rest)}
-    described = describe_payload(rest, header=False)
-    if described is not None:
-        encoding = described.params.get("encoding")
-        if encoding:
-            decoded = decode_layers(rest)
-            inner = decoded.data if decoded is not None else rest
-            is_text = text_score(inner) >= TEXT_THRESHOLD
-            inner_file = match_at(inner, 0)
-            return Finding("trailing", "trailing", 0.96,
-                           f"{encoding}-encoded {'text' if is_text else (inner_file.description if inner_file else 'data')}"
-                           f" ({len(rest)} bytes) appended after {where} at offset {offset}: "
-                           + (_quote(inner) if is_text else ""),
-                           params={**params, "encoding": encoding},
-                           payload=inner, detected_type="text" if is_text else (inner_file.type if inner_file else None))
-        if described.kind == "text":
-            return Finding("trailing", "trailing", 0.96,
-                           f"Text ({len(rest)} bytes) appended after {where} at offset {offset}: {_quote(rest)}",
-                           params=params, payload=rest, detected_type="text")
-        return Finding("trailing", "trailing", 0.95,
-                       f"{described.params.get('file', described.type)} appended after {where} at offset {offset}",
-                       params=params, payload=rest, detected_type=described.type, preview=described.preview)
-    inside = scan(rest, max_hits=8)
-    if inside:
-        first = inside[0]
-        return Finding("trailing", "trailing", 0.9,
-                       f"{len(rest)} bytes appended after {where} at offset {offset}, holding {first.description} "
-                       f"at +{first.offset}", params={**params, "files": [
-                           {"type": h.type, "offset": offset + h.offset, "length": h.length} for h in inside]},
-                       payload=rest, detected_type=None)
-    conf = 0.8 if len(rest) >= 16 else 0.55
-    return Finding("trailing", "trailing", conf,
-                   f"{len(rest)} bytes of unrecognised data appended after {where} at offset {offset}",
-                   params=params, payload=rest)
+    blob = describe_blob(rest, anomaly_confidence=0.8 if len(rest) >= 16 else 0.55)
+    if blob.encoding:
+        params["encoding"] = blob.encoding
+        return Finding("trailing", "trailing", max(blob.confidence, 0.9),
+                       f"{blob.what} ({len(rest)} bytes) appended after {where} at offset {offset}",
+                       params=params, payload=blob.payload, detected_type=blob.detected_type)
+    if blob.detected_type == "text":
+        return Finding("trailing", "trailing", 0.96 if blob.confidence >= 0.9 else blob.confidence,
+                       f"Text ({len(rest)} bytes) appended after {where} at offset {offset}: {_quote(rest)}",
+                       params=params, payload=blob.payload, detected_type="text")
+    return Finding("trailing", "trailing", blob.confidence,
+                   f"{blob.what} appended after {where} at offset {offset}", params=params, payload=rest,
+                   detected_type=blob.detected_type)
 
 
 def _quote(data: bytes, limit: int = 80) -> str:

@@ -44,7 +44,19 @@ def _compact(data: bytes) -> bytes:
     return _WS.sub(b"", data.strip())
 
 
+def _head_is(data: bytes, alphabet: re.Pattern[bytes]) -> bool:
+    """Cheap rejection before compacting a large buffer: its first 4 KB must use the alphabet."""
+    return alphabet.fullmatch(_compact(data[:4096])) is not None
+
+
+_HEX_CHARS = re.compile(rb"(?:0x)?[0-9a-fA-F:\- ]*")
+_B64_CHARS = re.compile(rb"[A-Za-z0-9+/_\-]*={0,2}")
+_B32_CHARS = re.compile(rb"[A-Z2-7]*={0,6}")
+
+
 def _hex(data: bytes) -> bytes | None:
+    if not _head_is(data, _HEX_CHARS):
+        return None
     s = _compact(data)
     m = _HEX.fullmatch(s)
     if m is None:
@@ -56,6 +68,8 @@ def _hex(data: bytes) -> bytes | None:
 
 
 def _base32(data: bytes) -> bytes | None:
+    if not _head_is(data, _B32_CHARS):
+        return None
     s = _compact(data)
     if len(s) < MIN_ENCODED_CHARS or not _B32.fullmatch(s):
         return None
@@ -67,6 +81,8 @@ def _base32(data: bytes) -> bytes | None:
 
 
 def _b64(data: bytes, urlsafe: bool) -> bytes | None:
+    if not _head_is(data, _B64_CHARS):
+        return None
     s = _compact(data)
     if len(s) < MIN_ENCODED_CHARS or not (_B64URL if urlsafe else _B64).fullmatch(s):
         return None
@@ -124,9 +140,12 @@ _STEPS: tuple[tuple[str, Callable[[bytes], bytes | None], bool], ...] = (
 _SHORT_SECRET = re.compile(rb"[\x20-\x7e]{6,40}")
 
 
+TEXT_SAMPLE = 1 << 16  # text is judged on its first 64 KB (text_score loops over every character)
+
+
 def meaningful(data: bytes) -> bool:
     """Readable text or a known file: something worth stopping at."""
-    return text_score(data) >= TEXT_THRESHOLD or match_at(data, 0) is not None
+    return text_score(data[:TEXT_SAMPLE]) >= TEXT_THRESHOLD or match_at(data, 0) is not None
 
 
 def _meaningful_decoded(data: bytes) -> bool:
@@ -168,6 +187,8 @@ def _peel(data: bytes, depth: int, top: bool = False) -> tuple[bytes, list[str]]
                 return deeper[0], [name] + deeper[1]
             if trusted:
                 return out, [name]
-    if meaningful(data) if top else _meaningful_decoded(data):
+    if top:
+        return None  # nothing to peel: the data is what it is (the caller judges it)
+    if _meaningful_decoded(data):
         return data, []
     return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stegnox_gui.engine.payload.decode import decode_layers
+from stegnox_gui.engine.payload.decode import TEXT_SAMPLE, decode_layers
 from stegnox_gui.engine.payload.signatures import match_at, scan
 from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
 
@@ -31,12 +31,26 @@ def quote(data: bytes, limit: int = 80) -> str:
 
 
 def entropy(data: bytes) -> float:
-    """Shannon entropy in bits per byte."""
+    """Shannon entropy in bits per byte (of the first megabyte)."""
     if not data:
         return 0.0
+    data = data[:1 << 20]  # a megabyte tells the entropy well enough
     counts = np.bincount(np.frombuffer(data, dtype=np.uint8), minlength=256)
     p = counts[counts > 0] / len(data)
     return float(-(p * np.log2(p)).sum())
+
+
+_PRINTABLE = bytes(range(32, 127))
+_TEXTISH = _PRINTABLE + b"\t\n\r" + bytes(range(0x80, 0x100))
+
+
+def looks_like_text(data: bytes) -> bool:
+    """text_score() on large data costs a Python loop per character: look at the head first, and
+    judge very large data by its first megabyte."""
+    head = data[:4096]
+    if not head or len(head.translate(None, _TEXTISH)) > 0.15 * len(head):
+        return False
+    return text_score(data[:TEXT_SAMPLE]) >= TEXT_THRESHOLD
 
 
 def describe_blob(data: bytes, *, anomaly_confidence: float = 0.6) -> Blob:
@@ -51,20 +65,20 @@ def describe_blob(data: bytes, *, anomaly_confidence: float = 0.6) -> Blob:
     decoded = decode_layers(stripped) if len(stripped) >= 8 else None
     if decoded is not None:
         inner = match_at(decoded.data, 0)
-        if text_score(decoded.data) >= TEXT_THRESHOLD:
+        if looks_like_text(decoded.data):
             return Blob(f"{decoded.description}-encoded text: {quote(decoded.data)}", decoded.data, "text", 0.95,
                         decoded.description, True)
         return Blob(f"{decoded.description}-encoded {inner.description if inner else 'data'}", decoded.data,
                     inner.type if inner else None, 0.93 if inner else 0.8, decoded.description, bool(inner))
-    if text_score(stripped) >= TEXT_THRESHOLD:
+    if looks_like_text(stripped):
         return Blob(f"text: {quote(stripped)}", stripped, "text", 0.94, readable=True)
     if carved is not None:
         return Blob(carved.description, carved.bytes_of(data), carved.type, 0.85, readable=True)
-    inside = scan(stripped, max_hits=4)
+    inside = scan(stripped, end=8 << 20, max_hits=4)
     if inside and inside[0].complete:
         first = inside[0]
         return Blob(f"{len(data)} bytes holding {first.description} at +{first.offset}", data, None, 0.9, readable=True)
-    printable = sum(32 <= b < 127 for b in stripped) / len(stripped)
+    printable = 1 - len(stripped.translate(None, _PRINTABLE)) / len(stripped)
     if printable > 0.95 and len(stripped) >= 4:
         return Blob(f"short text: {quote(stripped)}", stripped, "text", max(anomaly_confidence, 0.7), readable=True)
     return Blob(f"{len(data)} bytes of binary data (entropy {entropy(data):.1f} bits/byte)", data, None,
