@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+import time
+from functools import lru_cache
 from enum import Enum, IntEnum
 from typing import Any, Mapping
 
@@ -76,10 +77,17 @@ def to_json(value: Any, what: str) -> str:
 
 
 def iso(ts: float | None) -> str | None:
-    """Epoch seconds as ISO-8601 UTC, or None."""
+    """Epoch seconds as ISO-8601 UTC with milliseconds ("2026-01-31T12:00:00.123Z"), or None."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _iso(ts)
+
+
+@lru_cache(maxsize=4096)  # jobs added in one batch share their timestamps
+def _iso(ts: float) -> str:
+    whole = math.floor(ts)
+    millis = min(int(round((ts - whole) * 1000)), 999)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
 
 
 _PRIORITY_LABEL = {p.value: p.label for p in JobPriority}
