@@ -59,6 +59,7 @@ _IPTC_NAMES = {5: "ObjectName", 25: "Keywords", 40: "SpecialInstructions", 80: "
                60: "TimeCreated", 62: "DigitalCreationDate", 63: "DigitalCreationTime", 65: "OriginatingProgram",
                70: "ProgramVersion", 0: "RecordVersion", 10: "Urgency"}
 _XMP_START, _XMP_END = b"<x:xmpmeta", b"</x:xmpmeta>"
+SAMPLE = 1 << 16
 
 
 @dataclass
@@ -82,21 +83,22 @@ def judge(field: Field) -> Finding | None:
         return None
     label = f"{field.source} {field.name}"
     params = {"source": field.source, "field": field.name, "location": field.where, "length": len(raw)}
-    if field.name in BINARY_OK_FIELDS and sum(32 <= b < 127 or b in (9, 10, 13) for b in raw) < 0.9 * len(raw):
+    sample = raw[:SAMPLE]  # judging looks at the first 64 KB: Python loops per character cost
+    if field.name in BINARY_OK_FIELDS and sum(32 <= b < 127 or b in (9, 10, 13) for b in sample) < 0.9 * len(sample):
         return None  # ordinary binary data (a vendor MakerNote); only text there is worth a look
     decoded = decode_layers(raw) if len(raw) >= 8 else None
     if decoded is not None:
         inner = match_at(decoded.data, 0)
         if inner is not None and inner.type in ("jpeg", "png") and re.search(r"image|thumb", field.name, re.I):
             return None  # an embedded thumbnail, as XMP writers store them
-        is_text = text_score(decoded.data) >= TEXT_THRESHOLD
+        is_text = text_score(decoded.data[:SAMPLE]) >= TEXT_THRESHOLD
         what = "text" if is_text else (inner.description if inner else "data")
         shown = _quote(decoded.data) if is_text else what
         return Finding("metadata", "metadata", 0.95 if (is_text or inner) else 0.85,
                        f"{label} holds {decoded.description}-encoded {what}: {shown}",
                        params={**params, "encoding": decoded.description}, payload=decoded.data,
                        detected_type="text" if is_text else (inner.type if inner else decoded.chain[-1]))
-    text = raw.decode("utf-8", "replace")
+    text = sample.decode("utf-8", "replace")
     bad = sum(1 for c in text if c == "\ufffd" or not (c.isprintable() or c in "\t\r\n"))
     if bad > 0.15 * len(text) and len(raw) >= 16:
         inner = match_at(raw, 0)
@@ -104,7 +106,7 @@ def judge(field: Field) -> Finding | None:
                        f"{label} holds {inner.description if inner else f'{len(raw)} bytes of binary data'} "
                        f"where text belongs", params=params, payload=raw,
                        detected_type=inner.type if inner else None)
-    score = text_score(raw)
+    score = text_score(sample)
     words = len(_WORD.findall(text))
     if _PRODUCER.match(text) or (_ORDINARY.search(text) and (field.name in RIGHTS_FIELDS or words < 12)):
         return None
