@@ -287,3 +287,14 @@ def test_data_after_the_exif_thumbnail_inside_app1(tmp_path):
     data = _with_segment(_save("JPEG", quality=90), 0xE1, body)
     found = _hidden(_run(tmp_path, data, "jpg", jpeg_structure.METHOD))
     assert found and found[0].payload == MESSAGE and "EXIF thumbnail" in found[0].summary
+
+
+def test_text_in_unused_palette_entries(tmp_path):
+    img = Image.fromarray(_array(32, 24)).quantize(16)
+    palette = img.getpalette()[:48] + list(MESSAGE[:60].ljust(60)) + [0] * (768 - 108)
+    img.putpalette(palette)
+    for fmt, ext, method in (("PNG", "png", png_structure.METHOD), ("GIF", "gif", gif_structure.METHOD)):
+        buf = io.BytesIO()
+        img.save(buf, fmt, optimize=False)  # keep the unused palette entries
+        found = _hidden(_run(tmp_path, buf.getvalue(), ext, method))
+        assert found and MESSAGE[:40] in found[0].payload, fmt

@@ -9,7 +9,8 @@ import struct
 from stegnox_gui.engine.container import Container, gif_subblock_data
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
-from stegnox_gui.engine.payload.describe import describe_blob
+from stegnox_gui.engine.methods.png_structure import text_runs
+from stegnox_gui.engine.payload.describe import describe_blob, quote
 
 KNOWN_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"XMP DataXMP", b"ICCRGBG1012", b"MGK8BIM0000",
                       b"MGKIPTC0000", b"MGLK8BIM000", b"STARDIV 5.0", b"ImageMagick", b"FRACTINT")
@@ -25,7 +26,7 @@ class GifStructureMethod(Method):
 
     def run(self, image: ImageData, ctx: RunContext) -> list[Finding]:
         c = image.container
-        return _extensions(c) + _offscreen_frames(c)
+        return _extensions(c) + _offscreen_frames(c) + _text_in_palettes(c)
 
 
 def _extensions(c: Container) -> list[Finding]:
@@ -49,6 +50,19 @@ def _extensions(c: Container) -> list[Finding]:
                                f"Unknown GIF {p.name} at offset {p.offset} holds {blob.what}",
                                params={"offset": p.offset, "label": p.marker}, payload=blob.payload,
                                detected_type=blob.detected_type))
+    return out
+
+
+def _text_in_palettes(c: Container) -> list[Finding]:
+    out = []
+    for p in c.parts:
+        if p.name != "global color table":
+            continue
+        for off, run in text_runs(p.data(c.raw))[:4]:
+            out.append(Finding("gif_structure", "text", 0.92,
+                               f"Text in the global colour table at offset {p.data_offset + off}: {quote(run)}",
+                               params={"offset": p.data_offset + off, "length": len(run)}, payload=run,
+                               detected_type="text"))
     return out
 
 

@@ -6,13 +6,15 @@ Data after IEND is left to the trailing method; text chunks' content to the meta
 """
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 
 from stegnox_gui.engine.container import Container, Part, png_raw_size
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
-from stegnox_gui.engine.payload.describe import describe_blob
+from stegnox_gui.engine.payload.describe import describe_blob, quote
+from stegnox_gui.engine.payload.text import TEXT_THRESHOLD, text_score
 
 STANDARD_CHUNKS = {
     "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "cHRM", "gAMA", "iCCP", "sBIT", "sRGB", "cICP", "mDCV", "mDCv", "cLLI",
@@ -44,6 +46,7 @@ class PngStructureMethod(Method):
         findings += _unknown_chunks(c)
         findings += _dimension_findings(c)
         findings += _order_findings(c)
+        findings += _text_in_tables(c)
         return findings
 
 
@@ -90,6 +93,32 @@ def _unknown_chunks(c: Container) -> list[Finding]:
                            max(blob.confidence, 0.5),
                            f"Unknown {kind} chunk {p.name} at offset {p.offset} holds {blob.what}",
                            params=params, payload=blob.payload, detected_type=blob.detected_type))
+    return out
+
+
+_TEXT_RUN = re.compile(rb"[\x20-\x7e\t\r\n]{16,}")
+
+
+def text_runs(data: bytes) -> list[tuple[int, bytes]]:
+    """Readable runs (>= 16 characters) in a colour table or similar binary structure."""
+    out = []
+    for m in _TEXT_RUN.finditer(data):
+        if text_score(m.group()) >= TEXT_THRESHOLD:
+            out.append((m.start(), m.group()))
+    return out
+
+
+def _text_in_tables(c: Container) -> list[Finding]:
+    """Text written into the palette or transparency table (unused entries are never displayed)."""
+    out = []
+    for p in c.parts:
+        if p.name not in ("PLTE", "tRNS", "hIST", "sPLT", "bKGD"):
+            continue
+        for off, run in text_runs(p.data(c.raw))[:4]:
+            out.append(Finding("png_structure", "text", 0.92,
+                               f"Text in the {p.name} chunk at offset {p.data_offset + off}: {quote(run)}",
+                               params={"chunk": p.name, "offset": p.data_offset + off, "length": len(run)},
+                               payload=run, detected_type="text"))
     return out
 
 
