@@ -168,7 +168,8 @@ class LsbMethod(Method):
             mirror = _mirror_of(rec.payload, findings)
             if mirror is None:
                 findings.append(_finding(self.name, hit.layout, rec))
-            elif rec.kind == "text" and word_score(rec.payload) > word_score(findings[mirror].payload or b""):
+            elif (rec.kind == "text" and findings[mirror].kind == "text"
+                  and word_score(rec.payload) > word_score(findings[mirror].payload or b"")):
                 # the earlier one was this text read backwards: keep the reading with real words
                 findings[mirror] = _finding(self.name, hit.layout, rec)
         findings.sort(key=lambda f: -f.confidence)

@@ -143,6 +143,8 @@ def _file_result(data: bytes, carved: Carved, conf: float) -> Recognized:
         r.params["truncated"] = True
     if carved.type == "zip":
         r.preview = _zip_preview(data)
+    elif carved.type in ("png", "gif", "jpeg", "bmp"):
+        r.preview = _image_preview(data, carved.description)
     elif carved.type == "zlib":
         try:
             r.preview = _render(zlib.decompress(data))
@@ -207,6 +209,25 @@ def _render(data: bytes) -> str:
     kind = match_at(data, 0)
     label = f"{kind.description}: " if kind else ""
     return label + data[:64].hex(" ")
+
+
+def _image_preview(data: bytes, description: str) -> str | None:
+    """An image payload's size and any text it carries (PNG text chunks, comments)."""
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as img:
+            lines = [f"{description}: {img.width}x{img.height} {img.mode}"]
+            texts = dict(getattr(img, "text", {}) or {})
+            if img.info.get("comment"):
+                texts["comment"] = img.info["comment"]
+            for key, value in list(texts.items())[:10]:
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8", "replace")
+                lines.append(f"{key}: {str(value)[:1000]}")
+            return "\n".join(lines)
+    except Exception:  # a payload Pillow cannot read is still carved; only the preview is lost
+        return None
 
 
 def _zip_preview(data: bytes) -> str | None:

@@ -101,7 +101,8 @@ def word_score(data: bytes) -> float:
     words = _WORD.findall(data.decode("utf-8", "replace").lower())
     if not words:
         return 0.0
-    return sum(1 for w in words if w in _COMMON_WORDS) / len(words)
+    # palindromes ("a", "i", "did") read the same backwards and so tell nothing
+    return sum(1 for w in words if w in _COMMON_WORDS and w != w[::-1]) / len(words)
 
 
 def _ramp(x: float, lo: float, hi: float) -> float:
