@@ -19,6 +19,7 @@ CHUNK_ROWS = 2000
 
 class _FetchSignals(QObject):
     done = Signal(object)  # dict with rows, removed, rev, stats, error
+    page = Signal(list)  # JobRows of the first load, page by page
 
 
 class _Fetch(QRunnable):
@@ -30,6 +31,9 @@ class _Fetch(QRunnable):
     def run(self) -> None:
         out: dict[str, Any] = {"rows": [], "removed": [], "rev": self.rev, "stats": None, "error": None}
         try:
+            if self.rev == 0:
+                self._first_load(out)
+                return
             changes = self.queue.changes_since(self.rev, include_results=False)
             out["rows"] = rows_from_jobs(changes.get("jobs", []))
             out["removed"] = list(changes.get("removed", []))
@@ -39,7 +43,23 @@ class _Fetch(QRunnable):
                 out["stats"] = self.queue.get_queue_stats()
         except Exception as exc:  # the database is locked or gone: say so, keep polling
             out["error"] = f"{type(exc).__name__}: {exc}"
-        self.signals.done.emit(out)
+        finally:
+            self.signals.done.emit(out)
+
+    def _first_load(self, out: dict[str, Any]) -> None:
+        """Every job, in pages: short bursts, each shown as it arrives, with pauses that leave the
+        interpreter to the GUI thread. Changes made meanwhile come with the next poll (from rev0)."""
+        rev0 = int(self.queue.current_rev())
+        after = None
+        while True:
+            page = self.queue.list_jobs(limit=CHUNK_ROWS, after_seq=after, include_results=False)
+            if not page:
+                break
+            self.signals.page.emit(rows_from_jobs(page))
+            after = page[-1]["seq"]
+            time.sleep(0.005)
+        out["rev"] = rev0
+        out["stats"] = self.queue.get_queue_stats()
 
 
 class ChangeFeed(QObject):
@@ -63,6 +83,7 @@ class ChangeFeed(QObject):
         self._pool.setMaxThreadCount(1)
         self._signals = _FetchSignals()
         self._signals.done.connect(self._on_done)
+        self._signals.page.connect(lambda rows: self.changed.emit(rows, []))
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)

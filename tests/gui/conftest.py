@@ -65,14 +65,15 @@ def make_window(qtbot, settings, data_dir):
     made: list[tuple[MainWindow, JobQueue]] = []
 
     def make(*, start_workers: bool = False, queue: JobQueue | None = None, dialogs: Dialogs | None = None,
-             **kw) -> MainWindow:
+             wait_loaded: bool = True, **kw) -> MainWindow:
         q = queue or JobQueue(data_dir)
         w = MainWindow(q, settings, data_dir=data_dir, dialogs=dialogs or ScriptedDialogs(),
                        start_workers=start_workers, poll_ms=50, **kw)
         qtbot.addWidget(w)
         made.append((w, q))
         w.show()
-        qtbot.waitUntil(lambda: w.feed.is_loaded, timeout=10_000)
+        if wait_loaded:
+            qtbot.waitUntil(lambda: w.feed.is_loaded, timeout=60_000)
         return w
 
     yield make
