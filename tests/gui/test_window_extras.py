@@ -121,3 +121,27 @@ def test_every_common_action_has_a_shortcut_and_a_tooltip(qtbot):
     keys = [k for k, _ in shortcut_table(actions)]
     assert len(keys) == len(set(keys)), "two actions share a shortcut"
     assert len(SPECS) == len(actions)
+
+
+def test_open_result_and_reveal_use_the_file_manager(qtbot, make_window, data_dir, tmp_path, monkeypatch):
+    from stegnox_gui.gui import desktop
+    from stegnox_gui.worker.results_dirs import job_results_dir
+
+    q, ids = _finished_queue(data_dir, tmp_path, n=2)
+    carved = job_results_dir(data_dir / "results", ids[0])
+    carved.mkdir(parents=True)
+    (carved / "img0.00.trailing.txt").write_text("FLAG{x}")
+    opened, revealed = [], []
+    monkeypatch.setattr(desktop, "open_folder", lambda p: opened.append(str(p)) or True)
+    monkeypatch.setattr(desktop, "reveal_file", lambda p: revealed.append(str(p)) or True)
+    w = make_window(queue=q)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2, timeout=5000)
+    w.select_job(ids[0])
+    w.actions_by_name["open_result"].trigger()
+    w.actions_by_name["reveal"].trigger()
+    assert opened == [str(carved)]
+    assert revealed == [str(tmp_path / "img0.png")]
+    w.select_job(ids[1])  # nothing carved: says so instead of opening an empty folder
+    w.actions_by_name["open_result"].trigger()
+    assert opened == [str(carved)]
+    assert "No files were carved" in w.statusBar().currentMessage()
