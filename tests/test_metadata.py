@@ -221,3 +221,9 @@ def test_maker_note_binary_is_ordinary_but_text_is_read(tmp_path):
     note = (MESSAGE + " The second part follows in the next file, keep it safe.").encode()
     hidden = _hidden(_run(_jpeg(tmp_path, "b.jpg", exif=_camera_exif(exif_927C=note).tobytes())))
     assert hidden and hidden[0].payload == note
+
+
+def test_message_after_a_producer_note(tmp_path):
+    path = _jpeg(tmp_path, comment=b"Created with GIMP\x00" + MESSAGE.encode())
+    hidden = _hidden(_run(path))
+    assert hidden and hidden[0].payload == MESSAGE.encode()

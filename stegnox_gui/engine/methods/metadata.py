@@ -77,7 +77,25 @@ def _clean(value: bytes) -> bytes:
 
 
 def judge(field: Field) -> Finding | None:
-    """A hidden-data finding when this value is encoded, a message, or binary where text belongs."""
+    """A hidden-data finding when this value is encoded, a message, or binary where text belongs.
+    A value made of several NUL-separated strings is also judged string by string, so that a message
+    after an ordinary producer note ("Created with GIMP\\0...") is not excused by it."""
+    found = _judge_value(field)
+    if found is not None:
+        return found
+    parts = [p for p in _SEPARATORS.split(field.value[:SAMPLE]) if p.strip()]
+    if len(parts) > 1:
+        for part in parts[:16]:
+            found = _judge_value(Field(field.source, field.name, part, field.where))
+            if found is not None:
+                return found
+    return None
+
+
+_SEPARATORS = re.compile(rb"\x00+")  # a NUL inside text ends one string; newlines belong to the text
+
+
+def _judge_value(field: Field) -> Finding | None:
     raw = _clean(field.value)
     if not raw:
         return None
