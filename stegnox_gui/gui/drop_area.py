@@ -64,7 +64,9 @@ class DropArea(QFrame):
         self.setAutoFillBackground(on)
         if on:
             pal = self.palette()
-            pal.setColor(self.backgroundRole(), pal.color(pal.ColorRole.Highlight).lighter(170))
+            tint = pal.color(pal.ColorRole.Highlight)
+            tint.setAlpha(70)  # a tint over the window colour reads in light and dark themes
+            pal.setColor(self.backgroundRole(), tint)
             self.setPalette(pal)
         else:
             self.setPalette(self.parentWidget().palette() if self.parentWidget() else self.palette())
