@@ -552,6 +552,18 @@ class TestConcurrency(QueueTestCase):
         self.assertEqual(set(flat), ids)
         self.assertEqual(self.q.count_jobs("completed"), 400)
 
+    def test_connections_of_ended_threads_are_closed(self) -> None:
+        for _ in range(5):
+            t = threading.Thread(target=lambda: self.q.add_job("/from-a-thread.png"))
+            t.start()
+            t.join()
+        self.q.count_jobs()  # this thread's connection: ended threads' ones are pruned when one opens
+        t = threading.Thread(target=self.q.count_jobs)
+        t.start()
+        t.join()
+        self.assertLessEqual(len(self.q._connections), 2)
+        self.assertEqual(self.q.count_jobs(), 5)
+
     def test_four_processes_claim_without_duplicates(self) -> None:
         ids = set(self.q.add_jobs([f"/img/{i}.png" for i in range(400)]))
         code = ("import sys, json\nfrom stegnox_gui.steg_queue import JobQueue\n"

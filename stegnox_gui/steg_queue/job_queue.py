@@ -76,7 +76,7 @@ class JobQueue:
         self.durable = _env_durable() if durable is None else bool(durable)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._closed = False
         try:
             self.storage_dir.mkdir(parents=True, exist_ok=True)
@@ -114,7 +114,16 @@ class JobQueue:
             raise self._storage_error(exc) from None
         local.conn, local.pid = conn, os.getpid()
         with self._lock:
-            self._connections.append(conn)
+            # Connections of threads that ended (thread pools recycle idle threads) are closed here,
+            # so a long-running app does not pile up connections and their page caches.
+            ended = [c for t, c in self._connections if not t.is_alive()]
+            self._connections = [(t, c) for t, c in self._connections if t.is_alive()]
+            self._connections.append((threading.current_thread(), conn))
+        for old in ended:
+            try:
+                old.close()
+            except sqlite3.Error:
+                pass
         return conn
 
     def _storage_error(self, exc: sqlite3.Error) -> Exception:
@@ -177,7 +186,7 @@ class JobQueue:
         with self._lock:
             self._closed = True
             conns, self._connections = self._connections, []
-        for conn in conns:
+        for _thread, conn in conns:
             try:
                 conn.close()
             except sqlite3.Error:
