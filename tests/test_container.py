@@ -6,9 +6,12 @@ import os
 import struct
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from stegnox_gui.engine.container import parse_container
+from stegnox_gui.engine.payload.signatures import match_at, scan
 
 
 def _img(fmt: str, size=(40, 30), **kw) -> bytes:
@@ -115,3 +118,19 @@ def test_webp_chunks_and_garbage():
     for cut in (0, 4, 11, 20, len(raw) - 1):
         assert not parse_container(raw[:cut], "WEBP").complete
     parse_container(os.urandom(100), "WEBP")
+
+_PREFIXES = [b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"BM", b"PK\x03\x04", b"RIFF", b"\x1f\x8b\x08",
+             b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07\x00", b"OggS\x00", b"ID3", b"SQLite format 3\x00", b"\x7fELF", b"MZ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PREFIXES), st.binary(max_size=600), st.sampled_from(["PNG", "JPEG", "GIF", "BMP", "WEBP"]))
+def test_arbitrary_bytes_never_break_the_parsers(prefix, body, fmt):
+    data = prefix + body
+    c = parse_container(data, fmt)
+    assert 0 <= c.end_offset <= len(data)
+    c.png_inflate()
+    hit = match_at(data, 0)
+    assert hit is None or 0 < hit.length <= len(data)
+    for h in scan(data):
+        assert 0 <= h.offset and h.end <= len(data)
