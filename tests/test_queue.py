@@ -279,6 +279,17 @@ class TestBasics(QueueTestCase):
         self.assertEqual(self.q._conn().execute("PRAGMA journal_mode").fetchone()[0], "wal")
         with self.open(durable=True) as strict:
             self.assertEqual(strict._conn().execute("PRAGMA synchronous").fetchone()[0], 2)  # FULL
+        old = os.environ.get("STEGNOX_QUEUE_DURABLE")
+        os.environ["STEGNOX_QUEUE_DURABLE"] = "1"
+        try:
+            with self.open() as strict:
+                self.assertTrue(strict.durable)
+                self.assertEqual(strict._conn().execute("PRAGMA synchronous").fetchone()[0], 2)
+        finally:
+            if old is None:
+                os.environ.pop("STEGNOX_QUEUE_DURABLE")
+            else:
+                os.environ["STEGNOX_QUEUE_DURABLE"] = old
 
 
 class TestLeases(QueueTestCase):
