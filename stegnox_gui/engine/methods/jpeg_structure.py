@@ -16,15 +16,23 @@ from stegnox_gui.engine.payload.signatures import jpeg_end
 
 # Identifiers ordinary software writes in APPn segments (prefix match on the segment content).
 KNOWN_APP: dict[int, tuple[bytes, ...]] = {
-    0: (b"JFIF\x00", b"JFXX\x00", b"AVI1"),
-    1: (b"Exif\x00", b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00", b"XMP\x00"),
-    2: (b"ICC_PROFILE\x00", b"MPF\x00", b"FPXR\x00"),
-    3: (b"Meta\x00", b"META\x00"),
+    0: (b"JFIF\x00", b"JFXX\x00", b"AVI1", b"Ocad"),
+    1: (b"Exif\x00", b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00", b"XMP\x00",
+        b"FLIR\x00", b"QVCI"),
+    2: (b"ICC_PROFILE\x00", b"MPF\x00", b"FPXR\x00", b"FLIR\x00"),
+    3: (b"Meta\x00", b"META\x00", b"Exif\x00"),
+    4: (b"SCALADO", b"FPXR"),
+    5: (b"RMETA", b"Ocad"),
+    6: (b"NITF", b"GoPro", b"EPPIM"),
+    7: (b"Pentax", b"Huawei", b"Qualcomm"),
+    8: (b"SPIFF",),
+    9: (b"Media Jukebox",),
+    10: (b"AROT", b"UNICODE"),
     11: (b"JP", b"HDR_RI"),
     12: (b"Ducky", b"PrintIM"),
-    13: (b"Photoshop 3.0\x00", b"Adobe_Photoshop2.5:"),
+    13: (b"Photoshop 3.0\x00", b"Adobe_Photoshop2.5:", b"Adobe_CM"),
     14: (b"Adobe",),
-    15: (b"GRAPHICCONVERTER",),
+    15: (b"GRAPHICCONVERTER", b"Q\x00"),
 }
 # Tools that leave a signature string in the file (stegdetect, Aletheia).
 TOOL_TRACES: tuple[tuple[bytes, str, float], ...] = (
