@@ -26,7 +26,8 @@ KNOWN_PRIVATE = {"iDOT": "Apple", "CgBI": "Apple (iOS optimised)", "vpAg": "Imag
                  "orNT": "ImageMagick", "mkBF": "Fireworks", "mkTS": "Fireworks", "mkBS": "Fireworks",
                  "mkBT": "Fireworks", "prVW": "Fireworks", "npTc": "Android nine-patch", "npLb": "Android nine-patch",
                  "npOl": "Android nine-patch", "skMf": "Skia", "skRf": "Skia", "pcLb": "Photoshop", "meTa": "Microsoft",
-                 "tpNG": "Microsoft", "jHDR": "JNG", "exIf": "early eXIf", "zxIf": "compressed EXIF draft"}
+                 "tpNG": "Microsoft", "jHDR": "JNG", "exIf": "early eXIf", "zxIf": "compressed EXIF draft",
+                 "caBX": "C2PA content credentials", "iCCN": "ICC profile name", "pHYg": "global pHYs (MNG)"}
 MAX_CRC_REPORTS = 5
 _BRUTE_LIMIT = 1 << 14  # widths/heights tried when brute-forcing the IHDR CRC
 
