@@ -352,6 +352,70 @@ class TestLeases(QueueTestCase):
         self.assertEqual(self.q.get_job(b)["status"], "processing")
 
 
+class TestInvariants(QueueTestCase):
+    def test_counts_stay_exact_under_random_operations(self) -> None:
+        """Stats come from counters kept by triggers; after any mix of operations they must equal
+        a real count, and replaying the change feed must rebuild the same table."""
+        import random
+
+        rng = random.Random(1234)
+        mirror: dict[str, dict] = {}
+        rev = 0
+        ids: list[str] = []
+        for step in range(400):
+            op = rng.choice(["add", "batch", "claim", "complete", "fail", "cancel", "retry", "priority",
+                             "remove", "release", "cleanup"])
+            pick = rng.choice(ids) if ids else "none"
+            if op == "add":
+                ids.append(self.q.add_job(f"/r/{step}.png", priority=rng.choice(["high", "normal", "low"])))
+            elif op == "batch":
+                ids += self.q.add_jobs([f"/r/{step}-{i}.png" for i in range(rng.randint(1, 5))], priority="low")
+            elif op == "claim":
+                self.q.get_next_job("w")
+            elif op == "complete":
+                self.q.mark_job_complete(pick, {"verdict": "clean", "score": 0.0, "message": "ok"})
+            elif op == "fail":
+                self.q.mark_job_failed(pick, "x")
+            elif op == "cancel":
+                self.q.cancel_job(pick)
+            elif op == "retry":
+                self.q.retry_job(pick)
+            elif op == "priority":
+                self.q.set_priority(pick, rng.choice(["high", "normal", "low"]))
+            elif op == "remove":
+                self.q.remove_jobs([pick])
+            elif op == "release":
+                self.q.release_job(pick)
+            elif op == "cleanup":
+                self.q.cleanup_old_jobs(0)
+            if step % 37 == 0:
+                feed = self.q.changes_since(rev, include_results=False)
+                for job_id in feed["removed"]:
+                    mirror.pop(job_id, None)
+                for job in feed["jobs"]:
+                    mirror[job["job_id"]] = job
+                rev = feed["rev"]
+        feed = self.q.changes_since(rev, include_results=False)
+        for job_id in feed["removed"]:
+            mirror.pop(job_id, None)
+        for job in feed["jobs"]:
+            mirror[job["job_id"]] = job
+        with sqlite3.connect(Path(self.dir) / "queue.db") as conn:
+            real = dict(conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
+            real_pending = dict(conn.execute("SELECT priority, COUNT(*) FROM jobs WHERE status = 'pending' "
+                                             "GROUP BY priority").fetchall())
+        stats = self.q.get_queue_stats()
+        for status in JobStatus:
+            self.assertEqual(stats[status.value], real.get(status.value, 0), status)
+            self.assertEqual(self.q.count_jobs(status), real.get(status.value, 0))
+        self.assertEqual(stats["total"], sum(real.values()))
+        self.assertEqual(stats["pending_by_priority"],
+                         {p.label: real_pending.get(int(p), 0) for p in sorted(JobPriority, reverse=True)})
+        current = {j["job_id"]: (j["status"], j["priority"]) for j in self.q.list_jobs(limit=None,
+                                                                                      include_results=False)}
+        self.assertEqual({k: (v["status"], v["priority"]) for k, v in mirror.items()}, current)
+
+
 class TestChangeFeed(QueueTestCase):
     def test_revision_and_changes(self) -> None:
         rev0 = self.q.current_rev()
