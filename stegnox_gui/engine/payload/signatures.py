@@ -435,10 +435,12 @@ def _elf(d: bytes, off: int) -> _Parsed | None:
         end = max(shoff + shentsize * shnum, phoff + phentsize * phnum)
         for i in range(min(phnum, 256)):
             base = off + phoff + i * phentsize
-            if cls == 1:
-                p_offset, p_filesz = struct.unpack_from(e + "I", d, base + 4)[0], struct.unpack_from(e + "I", d, base + 16)[0]
-            else:
-                p_offset, p_filesz = struct.unpack_from(e + "Q", d, base + 8)[0], struct.unpack_from(e + "Q", d, base + 32)[0]
+            if cls == 1:  # p_offset at +4, p_filesz at +16
+                p_offset, = struct.unpack_from(e + "I", d, base + 4)
+                p_filesz, = struct.unpack_from(e + "I", d, base + 16)
+            else:  # p_offset at +8, p_filesz at +32
+                p_offset, = struct.unpack_from(e + "Q", d, base + 8)
+                p_filesz, = struct.unpack_from(e + "Q", d, base + 32)
             end = max(end, p_offset + p_filesz)
     except struct.error:
         return len(d) - off, "ELF executable (truncated headers)", False
