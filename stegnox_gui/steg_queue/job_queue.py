@@ -37,11 +37,12 @@ from stegnox_gui.steg_queue.records import (
     ACTIVE, FINISHED, JOB_COLUMNS, RESULTS_JOIN, JobPriority, JobStatus, parse_priority, parse_status,
     row_to_record, summary_of, to_json,
 )
+from stegnox_gui.steg_queue.validation import check_ids, check_job_id, check_path, chunks, meta_json
+from stegnox_gui.steg_queue.worker_ids import make_worker_id, worker_pid_dead  # noqa: F401 (make_worker_id: re-exported)
 
 DB_NAME = "queue.db"
 BUSY_TIMEOUT_MS = 30_000
 TOMBSTONE_DAYS = 7.0  # removed-job tombstones older than this are pruned by cleanup_old_jobs
-_CHUNK = 500  # ids per statement in bulk operations
 _RETURNING = JOB_COLUMNS.replace("j.", "")
 _CURRENT_REV = "SELECT n FROM counts WHERE status = '~rev' AND priority = 0"
 _STATUSES = tuple(s.value for s in JobStatus)
@@ -218,7 +219,7 @@ class JobQueue:
         or a dict with image_path and optionally job_id, priority, metadata (overriding the
         arguments). All or nothing: one bad item raises ValueError and adds none."""
         default_priority = parse_priority(priority)
-        default_meta = _meta_json(metadata)
+        default_meta = meta_json(metadata)
         items = list(items)
         if items and all(type(item) is str for item in items):
             return self._add_paths(items, int(default_priority), default_meta)
@@ -235,12 +236,12 @@ class JobQueue:
                 unknown = set(item) - {"image_path", "job_id", "priority", "metadata"}
                 if unknown:
                     raise ValueError(f"Item {n}: unknown field(s) {', '.join(sorted(unknown))}")
-                path = _check_path(item.get("image_path"), n)
-                job_id = _check_job_id(item.get("job_id"), n) if item.get("job_id") is not None else next(fresh)
+                path = check_path(item.get("image_path"), n)
+                job_id = check_job_id(item.get("job_id"), n) if item.get("job_id") is not None else next(fresh)
                 prio = parse_priority(item["priority"]) if item.get("priority") is not None else default_priority
-                meta = _meta_json(item["metadata"]) if item.get("metadata") is not None else default_meta
+                meta = meta_json(item["metadata"]) if item.get("metadata") is not None else default_meta
             else:
-                path, job_id, prio, meta = _check_path(item, n), next(fresh), default_priority, default_meta
+                path, job_id, prio, meta = check_path(item, n), next(fresh), default_priority, default_meta
             if job_id in seen:
                 raise ValueError(f"Duplicate job_id {job_id!r} in the batch")
             seen.add(job_id)
@@ -256,7 +257,7 @@ class JobQueue:
         """add_jobs of plain path strings with fresh ids: the common, fast case."""
         for n, path in enumerate(paths):
             if not path.strip() or "\x00" in path:
-                _check_path(path, n)  # raises the ValueError
+                check_path(path, n)  # raises the ValueError
         ids = new_job_ids(len(paths))
         now = repr(time.time())
         sql = ("INSERT INTO jobs (job_id, image_path, priority, status, metadata, created_at, updated_at, rev) "
@@ -280,7 +281,7 @@ class JobQueue:
     def _existing_ids(self, ids: list[str]) -> list[str]:
         found: list[str] = []
         conn = self._conn()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             found += [r[0] for r in conn.execute(f"SELECT job_id FROM jobs WHERE job_id IN ({marks})", chunk)]
         return found
@@ -352,7 +353,7 @@ class JobQueue:
         rows = self._conn().execute(
             "SELECT job_id, worker_id FROM jobs WHERE status = 'processing' AND worker_id LIKE ?",
             (f"%@{host}:%",)).fetchall()
-        dead = [job_id for job_id, worker in rows if _worker_pid_dead(worker, host)]
+        dead = [job_id for job_id, worker in rows if worker_pid_dead(worker, host)]
         released = 0
         with self._tx() as conn:
             rev = None
@@ -374,7 +375,7 @@ class JobQueue:
             raise ValueError(f"results must be a dict or None, not {type(results).__name__}")
         body = to_json(dict(results), "results") if results is not None else None
         verdict, score, message = summary_of(results)
-        job_id = _check_job_id(job_id)
+        job_id = check_job_id(job_id)
         with self._tx() as conn:
             now = time.time()
             row = conn.execute(
@@ -434,7 +435,7 @@ class JobQueue:
     def remove_jobs(self, job_ids: Iterable[str]) -> list[str]:
         """Delete finished (completed, failed) or cancelled jobs with their results; pending and
         processing ones are kept (cancel them first). Returns the ids removed."""
-        ids = _check_ids(job_ids)
+        ids = check_ids(job_ids)
         removed: list[str] = []
         if not ids:
             return removed
@@ -442,7 +443,7 @@ class JobQueue:
             rev = None
             now = time.time()
             marks_status = ",".join("?" * len(FINISHED))
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(f"SELECT seq, job_id FROM jobs WHERE job_id IN ({marks}) "
                                     f"AND status IN ({marks_status})", (*chunk, *FINISHED)).fetchall()
@@ -463,7 +464,7 @@ class JobQueue:
     def _transition(self, job_id: str, assignments: str, values, from_status: tuple[str, ...],
                     worker_id: str | None) -> int | None:
         """Update one job in `from_status` (held by worker_id when given); its seq, or None."""
-        job_id = _check_job_id(job_id)
+        job_id = check_job_id(job_id)
         marks = ",".join("?" * len(from_status))
         worker_clause = " AND worker_id IS ?" if worker_id is not None else ""
         with self._tx() as conn:
@@ -480,7 +481,7 @@ class JobQueue:
 
     def _bulk(self, job_ids: Iterable[str], assignments: str, values, from_status: tuple[str, ...],
               clear_results: bool = False) -> list[str]:
-        ids = _check_ids(job_ids)
+        ids = check_ids(job_ids)
         changed: list[str] = []
         if not ids:
             return changed
@@ -488,7 +489,7 @@ class JobQueue:
         with self._tx() as conn:
             now = time.time()
             rev = self._bump(conn)
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
                     f"UPDATE jobs SET {assignments}, updated_at = ?, rev = ? "
@@ -502,7 +503,7 @@ class JobQueue:
     # ----------------------------------------------------------------------------- reading
     def get_job(self, job_id: str, *, include_results: bool = True) -> dict[str, Any] | None:
         """The job's record, or None when there is no such job."""
-        job_id = _check_job_id(job_id)
+        job_id = check_job_id(job_id)
         cols = JOB_COLUMNS + (", r.body" if include_results else "")
         join = RESULTS_JOIN if include_results else ""
         try:
@@ -666,66 +667,3 @@ class JobQueue:
                 conn.execute("UPDATE counts SET n = MAX(n, ?) WHERE status = '~floor' AND priority = 0",
                              (max(r[0] for r in pruned),))
         return removed
-
-
-# --------------------------------------------------------------------------------- helpers
-def make_worker_id(label: str = "worker") -> str:
-    """A worker id that `recover_orphans` understands: label@host:pid."""
-    return f"{label}@{socket.gethostname()}:{os.getpid()}"
-
-
-def _worker_pid_dead(worker_id: str | None, host: str) -> bool:
-    if os.name == "nt":
-        return False  # os.kill(pid, 0) would terminate the process on Windows; leases recover instead
-    if not worker_id or f"@{host}:" not in worker_id:
-        return False
-    pid_text = worker_id.rsplit(f"@{host}:", 1)[1].split(":", 1)[0]
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-def _check_path(value: Any, n: int | None) -> str:
-    where = f"Item {n}: " if n is not None else ""
-    if isinstance(value, bytes):
-        value = os.fsdecode(value)
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}image_path must be a non-empty path, not {value!r}")
-    if "\x00" in value:
-        raise ValueError(f"{where}image_path contains a NUL character")
-    return value
-
-
-def _check_job_id(value: Any, n: int | None = None) -> str:
-    if not isinstance(value, str) or not value.strip():
-        where = f"Item {n}: " if n is not None else ""
-        raise ValueError(f"{where}job_id must be a non-empty string, not {value!r}")
-    return value
-
-
-def _check_ids(job_ids: Iterable[str]) -> list[str]:
-    if isinstance(job_ids, str):
-        job_ids = [job_ids]
-    ids = [_check_job_id(j) for j in job_ids]
-    return list(dict.fromkeys(ids))
-
-
-def _meta_json(metadata: Any) -> str | None:
-    if metadata is None:
-        return None
-    if not isinstance(metadata, Mapping):
-        raise ValueError(f"metadata must be a dict or None, not {type(metadata).__name__}")
-    return to_json(dict(metadata), "metadata") if metadata else None
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i:i + _CHUNK]
