@@ -96,3 +96,25 @@ def test_simulated_rates_change_the_expected_number_of_values(covers):
         assert abs(changed - rate / 2) < 0.01
         moved = np.abs(lsb_match(arr, rate, seed=1).astype(int) - arr.astype(int))
         assert moved.max() <= 1 and abs(np.count_nonzero(moved) / n - rate / 2) < 0.01
+
+
+def test_lsb_matching_detector_sees_pm1_embedding_on_colour_covers(covers, tmp_path):
+    from stegnox_gui.engine.methods import lsb_matching
+
+    colour = [(n, a) for n, a in covers if a.ndim == 3]
+    hits = 0
+    for name, arr in colour:
+        clean = _run(lsb_matching.METHOD, save_png(arr, tmp_path / f"c_{name}"))
+        assert not clean.hidden and clean.data["decisive"], clean.summary
+        stego = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=21), tmp_path / f"s_{name}"))
+        assert stego.data["projection"] > clean.data["projection"] + 2, (name, clean.summary, stego.summary)
+        hits += stego.hidden
+    assert hits >= len(colour) - 1  # the aim is >= 80 % at 0.4 bits per value
+
+
+def test_lsb_matching_detector_only_informs_on_gray(covers, tmp_path):
+    from stegnox_gui.engine.methods import lsb_matching
+
+    name, arr = [(n, a) for n, a in covers if a.ndim == 2][0]
+    f = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=2), tmp_path / name))
+    assert not f.hidden and not f.data["decisive"] and "information only" in f.summary

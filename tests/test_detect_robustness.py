@@ -12,10 +12,10 @@ from stegnox_gui.engine import verdict
 from stegnox_gui.engine.detection.simulate import lsb_replace
 from stegnox_gui.engine.image_data import load_image
 from stegnox_gui.engine.method import RunContext
-from stegnox_gui.engine.methods import chi_square, rs_analysis, sample_pairs, weighted_stego
+from stegnox_gui.engine.methods import chi_square, lsb_matching, rs_analysis, sample_pairs, weighted_stego
 from tests.detect_helpers import clean_pngs, cover_array
 
-DETECTORS = [chi_square.METHOD, rs_analysis.METHOD, sample_pairs.METHOD, weighted_stego.METHOD]
+DETECTORS = [chi_square.METHOD, rs_analysis.METHOD, sample_pairs.METHOD, weighted_stego.METHOD, lsb_matching.METHOD]
 
 
 def _screenshot(w: int = 320, h: int = 240) -> Image.Image:

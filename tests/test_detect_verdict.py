@@ -11,7 +11,7 @@ from stegnox_gui.engine.method import Finding
 from stegnox_gui.engine.stegnox_engine import StegnoxEngine
 from tests.detect_helpers import clean_pngs, cover_array
 
-DETECTORS = ["chi_square", "rs_analysis", "sample_pairs", "weighted_stego"]
+DETECTORS = ["chi_square", "rs_analysis", "sample_pairs", "weighted_stego", "lsb_matching"]
 
 
 def _det(key: str, bpc: float | None, samples: int = 65536, hidden: bool = False, conf: float = 0.0,
@@ -81,6 +81,9 @@ def test_engine_result_on_embedded_covers(engine, tmp_path, kind):
         assert r["verdict"] == "hidden_data" and r["found_data"], r["message"]
         assert "LSB embedding likely" in r["message"]
         assert r["drivers"] and r["drivers"][0]["detector"] in ("ws", "rs", "spa")
+    elif kind.startswith("match"):
+        assert r["verdict"] == "hidden_data", r["message"]
+        assert "LSB matching" in r["message"] and r["drivers"][0]["detector"] == "lsbm"
     else:
-        assert r["verdict"] != "hidden_data", r["message"]
+        assert r["verdict"] == "clean", r["message"]
     assert all(r["methods"][m]["status"] == "ok" for m in DETECTORS)

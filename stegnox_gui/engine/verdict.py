@@ -24,7 +24,7 @@ from stegnox_gui.engine.method import Finding
 
 HIDDEN_THRESHOLD = 0.8
 SUSPICIOUS_THRESHOLD = 0.5
-DETECTOR_NAMES = {"chi": "chi-square", "rs": "RS", "spa": "SPA", "ws": "WS"}
+DETECTOR_NAMES = {"chi": "chi-square", "rs": "RS", "spa": "SPA", "ws": "WS", "lsbm": "LSB matching"}
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _driver(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {"method": f.method, "confidence": round(float(f.confidence), 3), "summary": f.summary}
     if is_detector_finding(f):
         d["detector"] = f.data["detector"]
-        for key in ("payload_bpc", "payload_bpp", "threshold", "sequential_fraction"):
+        for key in ("payload_bpc", "payload_bpp", "threshold", "sequential_fraction", "projection"):
             if f.data.get(key) is not None:
                 d[key] = f.data[key]
         d["channels"] = {ch: v.get("payload") for ch, v in f.data.get("channels", {}).items()}
@@ -70,7 +70,24 @@ def _driver(f: Finding) -> dict[str, Any]:
 
 
 def statistical_evidence(findings: list[Finding]) -> StatisticalEvidence:
-    """Fuse the detector findings into one calibrated score with a message and drivers."""
+    """Fuse the detector findings into one calibrated score with a message and drivers: the structural
+    evidence (chi-square, RS, SPA, WS) or the LSB-matching discriminant, whichever is stronger."""
+    structural = _structural_evidence(findings)
+    lsbm = next((f for f in findings if is_detector_finding(f) and f.data["detector"] == "lsbm"), None)
+    if lsbm is None or lsbm.data.get("lossy_source") or not lsbm.data.get("decisive"):
+        return structural
+    if lsbm.confidence < SUSPICIOUS_THRESHOLD or lsbm.confidence <= structural.score:
+        return structural
+    if lsbm.hidden:
+        message = (f"LSB matching (+-1) embedding likely: roughly {lsbm.data['payload_bpc']:.2f} bits per channel "
+                   f"value (SPAM discriminant {lsbm.data['projection']:.1f}, threshold {lsbm.data['threshold']:.1f})")
+    else:
+        message = (f"Possible LSB matching (+-1) embedding (SPAM discriminant {lsbm.data['projection']:.1f}, "
+                   f"threshold {lsbm.data['threshold']:.1f})")
+    return StatisticalEvidence(lsbm.confidence, message, lsbm.data.get("payload_bpc"), [_driver(lsbm)])
+
+
+def _structural_evidence(findings: list[Finding]) -> StatisticalEvidence:
     det = {f.data["detector"]: f for f in findings if is_detector_finding(f)}
     if not det:
         return StatisticalEvidence()
