@@ -21,6 +21,7 @@ REGISTRY: list[str] = [
     "rs_analysis",
     "sample_pairs",
     "weighted_stego",
+    "lsb_matching",
 ]
 
 
