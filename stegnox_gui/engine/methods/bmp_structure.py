@@ -25,7 +25,16 @@ class BmpStructureMethod(Method):
         if "pixel_offset" not in c.header:
             return [Finding("bmp_structure", "structure", 0.0, "Unreadable BMP header",
                             params={"problems": c.problems}, hidden=False)]
-        return _reserved(c) + _gaps(c) + _padding(c) + _unused_alpha(c) + _sizes(c)
+        return _reserved(c) + _gaps(c) + _padding(c) + _unused_alpha(c) + _sizes(c) + [_summary(c)]
+
+
+def _summary(c: Container) -> Finding:
+    h = c.header
+    order = "bottom-up" if h["height"] > 0 else "top-down"
+    return Finding("bmp_structure", "structure", 0.0,
+                   f"BMP {h['width']}x{abs(h['height'])} {h['bpp']}-bit {order}, {h['dib_size']}-byte info header, "
+                   f"compression {h['compression']}, pixels at {h['pixel_offset']}, declared size {h['bf_size']}",
+                   params={k: v for k, v in h.items() if isinstance(v, int) or v is None}, hidden=False)
 
 
 def _reserved(c: Container) -> list[Finding]:

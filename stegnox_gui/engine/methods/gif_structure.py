@@ -9,7 +9,7 @@ import struct
 from stegnox_gui.engine.container import Container, gif_subblock_data
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
-from stegnox_gui.engine.methods.png_structure import text_runs
+from stegnox_gui.engine.methods.png_structure import chunk_list, text_runs
 from stegnox_gui.engine.payload.describe import describe_blob, quote
 
 KNOWN_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"XMP DataXMP", b"ICCRGBG1012", b"MGK8BIM0000",
@@ -26,7 +26,12 @@ class GifStructureMethod(Method):
 
     def run(self, image: ImageData, ctx: RunContext) -> list[Finding]:
         c = image.container
-        return _extensions(c) + _offscreen_frames(c) + _text_in_palettes(c)
+        frames = len(c.find("image"))
+        summary = Finding("gif_structure", "structure", 0.0,
+                          f"{c.header.get('version', 'GIF')} {c.header.get('width', '?')}x{c.header.get('height', '?')}, "
+                          f"{frames} frame{'s' if frames != 1 else ''}; blocks: {chunk_list(c)}",
+                          params={"frames": frames, "problems": c.problems[:20]}, hidden=False)
+        return _extensions(c) + _offscreen_frames(c) + _text_in_palettes(c) + [summary]
 
 
 def _extensions(c: Container) -> list[Finding]:

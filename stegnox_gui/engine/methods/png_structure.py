@@ -48,7 +48,31 @@ class PngStructureMethod(Method):
         findings += _dimension_findings(c)
         findings += _order_findings(c)
         findings += _text_in_tables(c)
+        findings.append(_summary(c))
         return findings
+
+
+_COLOR_TYPES = {0: "gray", 2: "RGB", 3: "palette", 4: "gray+alpha", 6: "RGBA"}
+
+
+def chunk_list(c: Container) -> str:
+    """"IHDR, tEXt x2, IDAT x12, IEND": runs of the same part name collapsed."""
+    runs: list[list] = []
+    for p in c.parts:
+        if runs and runs[-1][0] == p.name:
+            runs[-1][1] += 1
+        else:
+            runs.append([p.name, 1])
+    return ", ".join(name if n == 1 else f"{name} x{n}" for name, n in runs)
+
+
+def _summary(c: Container) -> Finding:
+    h = c.header
+    shape = (f"{h['width']}x{h['height']} {_COLOR_TYPES.get(h['color_type'], h['color_type'])} {h['bit_depth']}-bit"
+             f"{' interlaced' if h.get('interlace') else ''}") if "width" in h else "no IHDR"
+    return Finding("png_structure", "structure", 0.0, f"PNG {shape}; chunks: {chunk_list(c)}",
+                   params={"chunks": [p.name for p in c.parts][:256], "problems": c.problems[:20],
+                           "end_offset": c.end_offset}, hidden=False)
 
 
 def _crc_findings(c: Container) -> list[Finding]:
