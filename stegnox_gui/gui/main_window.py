@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu,
     QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget,
@@ -26,6 +26,7 @@ from stegnox_gui.gui.change_feed import ChangeFeed
 from stegnox_gui.gui.dialogs import CLOSE_CANCEL, CLOSE_FINISH, CLOSE_PAUSE, Dialogs
 from stegnox_gui.gui.drop_area import DropArea, accepts, paths_from_mime
 from stegnox_gui.gui.elide_delegate import ElideLeftDelegate
+from stegnox_gui.gui.export_dialog import export_jobs
 from stegnox_gui.gui.enqueue_task import EnqueueResult, EnqueueSignals, EnqueueTask
 from stegnox_gui.gui.job_filter import STATUS_FILTERS, JobFilterProxy
 from stegnox_gui.gui.job_model import (
@@ -33,34 +34,30 @@ from stegnox_gui.gui.job_model import (
     COL_VERDICT, STATUS_ROLE, VERDICT_ROLE, JobTableModel,
 )
 from stegnox_gui.gui.job_rows import JobRow
+from stegnox_gui.gui.results_view import ResultsView
 from stegnox_gui.gui.settings import PRIORITIES, AppSettings
 from stegnox_gui.gui.stats_panel import StatsPanel
 from stegnox_gui.gui.workers import WorkerPool
 from stegnox_gui.worker.results_dirs import job_results_dir
+from stegnox_gui.worker.retention import cleanup
 
 COLUMN_WIDTHS = {COL_NAME: 200, COL_FOLDER: 170, COL_PRIORITY: 70, COL_STATUS: 106, COL_VERDICT: 116,
                  COL_SCORE: 54, COL_SUMMARY: 320, COL_CREATED: 140, COL_FINISHED: 140}
 RETENTION_INTERVAL_MS = 24 * 3600 * 1000
 
 
-def _results_view_class() -> Any:
-    """H6's ResultsView; a placeholder label only when that module is missing in this checkout."""
-    try:
-        from stegnox_gui.gui.results_view import ResultsView
-    except ImportError:
-        return None
-    return ResultsView
+class _RetentionTask(QRunnable):
+    """Removes finished jobs older than `days` and their result folders (H1's retention)."""
 
+    def __init__(self, queue: Any, results_root: Path, days: int) -> None:
+        super().__init__()
+        self.queue, self.results_root, self.days = queue, results_root, days
 
-class _Placeholder(QLabel):
-    def __init__(self) -> None:
-        super().__init__("Select a job to see its result")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-
-    def show_job(self, job: dict | None) -> None:
-        self.setText("Select a job to see its result" if job is None else
-                     f"{os.path.basename(job.get('image_path', ''))}: {job.get('status')} — {job.get('message') or ''}")
+    def run(self) -> None:
+        try:
+            cleanup(self.queue, self.results_root, self.days)
+        except Exception as exc:  # housekeeping: the next day's run tries again
+            print(f"stegnox: retention cleanup failed: {exc}", file=sys.stderr)
 
 
 class MainWindow(QMainWindow):
@@ -214,8 +211,7 @@ class MainWindow(QMainWindow):
         self.table.setItemDelegateForColumn(COL_VERDICT, BadgeDelegate(VERDICT_ROLE, VERDICT_COLOURS, self.table))
         self.table.setItemDelegateForColumn(COL_FOLDER, ElideLeftDelegate(self.table))
 
-        cls = _results_view_class()
-        self.results_view = cls() if cls is not None else _Placeholder()
+        self.results_view = ResultsView()
         self.results_view.setObjectName("resultsView")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
@@ -628,11 +624,6 @@ class MainWindow(QMainWindow):
         if selected_only and not ids:
             self.statusBar().showMessage("Select jobs to export first", 5000)
             return None
-        try:
-            from stegnox_gui.gui.export_dialog import export_jobs
-        except ImportError:
-            self.dialogs.error("Export", "Export is not available in this build.")
-            return None
         if ids is None:
             jobs = self.queue.list_jobs(limit=None, include_results=True)
         else:
@@ -682,20 +673,7 @@ class MainWindow(QMainWindow):
         days = self.settings.retention_days
         if days <= 0 or getattr(self, "_shut_down", False):
             return
-        from PySide6.QtCore import QRunnable
-
-        queue, root = self.queue, self.results_root
-
-        class _Cleanup(QRunnable):
-            def run(self) -> None:
-                try:
-                    from stegnox_gui.worker.retention import cleanup
-
-                    cleanup(queue, root, days)
-                except Exception as exc:  # housekeeping: the next day's run tries again
-                    print(f"stegnox: retention cleanup failed: {exc}", file=sys.stderr)
-
-        self._io_pool.start(_Cleanup())
+        self._io_pool.start(_RetentionTask(self.queue, self.results_root, days))
 
     def _check_quit(self) -> None:
         if self._quit_when is None:

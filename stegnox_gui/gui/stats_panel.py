@@ -156,7 +156,7 @@ class StatsPanel(QFrame):
             label.setText(f'<span style="color:{STATUS_COLOURS[s]}">●</span> {s.capitalize()} '
                           f"<b>{self.counts[s]:,}</b>")
         prio = pending_by_priority(stats)
-        self.priority_label.setText(f"High {prio['high']:,} · Normal {prio['normal']:,} · Low {prio['low']:,}")
+        self.priority_label.setText(f"Waiting: High {prio['high']:,} · Normal {prio['normal']:,} · Low {prio['low']:,}")
         self.refresh_times()
 
     def refresh_times(self) -> None:
