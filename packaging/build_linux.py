@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from app_version import read_version  # noqa: E402
 from deb import build_deb, runtime_depends, stage_deb  # noqa: E402
 from elf_tools import external_needs, strip_tree, tree_size  # noqa: E402
 from make_icons import make_icons  # noqa: E402
@@ -33,15 +34,6 @@ OUT = HERE / "out"
 APP_NAME = "stegnox"
 # Libraries the bundle must carry itself: a missing one means the freeze rules dropped too much.
 MUST_BE_BUNDLED = re.compile(r"^(libQt6|libpyside6|libshiboken6|libpython3)")
-
-
-def read_version() -> str:
-    """The version from its single source, stegnox_gui/_version.py."""
-    text = (ROOT / "stegnox_gui" / "_version.py").read_text(encoding="utf-8")
-    match = re.search(r'__version__\s*=\s*"([^"]+)"', text)
-    if not match:
-        raise SystemExit("stegnox_gui/_version.py has no __version__")
-    return match.group(1)
 
 
 def mib(n: int) -> str:
