@@ -87,9 +87,9 @@ class MainWindow(QMainWindow):
         self.model = JobTableModel(self)
         self.proxy = JobFilterProxy(self.model, self)
         self.bridge = WorkerBridge(self)
-        self.workers = WorkerPool(queue, self.results_root, self.bridge, processes=settings.workers,
-                                  time_limit=settings.time_limit, pixel_limit=settings.pixel_limit,
-                                  pool_factory=engine_pool_factory, parent=self)
+        self._pool_factory = engine_pool_factory
+        self._restart_workers_when_idle = False
+        self.workers = self._new_worker_pool()
         self.feed = ChangeFeed(queue, interval_ms=poll_ms, parent=self)
         self._io_pool = QThreadPool(self)
         self._io_pool.setMaxThreadCount(2)
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
         self.bridge.cancelled.connect(lambda _: (self._update_workers_label(), self.feed.poll()))
         self.bridge.released.connect(lambda _: (self._update_workers_label(), self.feed.poll()))
         self.bridge.error.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        self.bridge.idle.connect(self._check_quit)
+        self.bridge.idle.connect(self._on_idle)
         self.proxy.rowsInserted.connect(lambda *_: self._update_shown())
         self.proxy.rowsRemoved.connect(lambda *_: self._update_shown())
         self.proxy.layoutChanged.connect(lambda *_: self._update_shown())
@@ -639,7 +639,38 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
-            self.statusBar().showMessage("Settings saved; worker changes apply after a restart", 8000)
+            self.apply_worker_settings()
+
+    def _new_worker_pool(self) -> WorkerPool:
+        s = self.settings
+        return WorkerPool(self.queue, self.results_root, self.bridge, processes=s.workers, time_limit=s.time_limit,
+                          pixel_limit=s.pixel_limit, pool_factory=self._pool_factory, parent=self)
+
+    def apply_worker_settings(self) -> None:
+        """Use the saved workers, time limit and pixel limit: now when no job runs, else once the
+        running jobs are done (they keep the limits they started with). The data folder applies
+        at the next start."""
+        w = self.workers
+        if (w.processes, w.time_limit, w.pixel_limit) == (self.settings.workers, self.settings.time_limit,
+                                                          self.settings.pixel_limit):
+            self.statusBar().showMessage("Settings saved", 5000)
+            return
+        if self.bridge.running:
+            self._restart_workers_when_idle = True
+            self.statusBar().showMessage("Settings saved; workers switch over when the running jobs finish", 8000)
+            return
+        self._restart_workers_when_idle = False
+        started, paused = w.started, w.paused
+        w.stop(abort=False, timeout=5.0)
+        w.deleteLater()
+        self.workers = self._new_worker_pool()
+        if started:
+            self.workers.start()
+        if paused:
+            self.workers.pause()
+        self._update_workers_label()
+        self.statusBar().showMessage(f"Settings applied: {self.workers.processes} worker(s), "
+                                     f"{self.workers.time_limit:g} s per image", 8000)
 
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
@@ -674,6 +705,11 @@ class MainWindow(QMainWindow):
         if days <= 0 or getattr(self, "_shut_down", False):
             return
         self._io_pool.start(_RetentionTask(self.queue, self.results_root, days))
+
+    def _on_idle(self) -> None:
+        if self._restart_workers_when_idle and self._quit_when is None:
+            self.apply_worker_settings()
+        self._check_quit()
 
     def _check_quit(self) -> None:
         if self._quit_when is None:

@@ -21,7 +21,7 @@ class SettingsDialog(QDialog):
         self.workers.setValue(settings.workers)
         self.workers.setAccessibleName("Workers")
         self.workers.setToolTip(f"Images analysed at the same time, each in its own process "
-                                f"(this machine has {default_workers()} cores). Applies after a restart.")
+                                f"(this machine has {default_workers()} cores). Applies when no job is running.")
         form.addRow("&Workers:", self.workers)
 
         self.priority = QComboBox()

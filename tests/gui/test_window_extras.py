@@ -145,3 +145,19 @@ def test_open_result_and_reveal_use_the_file_manager(qtbot, make_window, data_di
     w.actions_by_name["open_result"].trigger()
     assert opened == [str(carved)]
     assert "No files were carved" in w.statusBar().currentMessage()
+
+
+@pytest.mark.slow
+def test_changed_worker_settings_apply_without_a_restart(qtbot, make_window, settings, tmp_path, png):
+    settings.workers = 1
+    w = make_window(start_workers=True)
+    assert w.workers.processes == 1
+    settings.workers = 2
+    settings.time_limit = 77
+    w.apply_worker_settings()
+    assert (w.workers.processes, w.workers.time_limit) == (2, 77.0)
+    assert "2 worker(s)" in w.statusBar().currentMessage()
+    # The new workers run jobs.
+    with qtbot.waitSignal(w.jobs_added, timeout=10_000):
+        w.add_paths([str(png(tmp_path / "after.png"))])
+    qtbot.waitUntil(lambda: w.bridge.finished_count == 1, timeout=120_000)
