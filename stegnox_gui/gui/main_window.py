@@ -38,6 +38,7 @@ from stegnox_gui.gui.results_view import ResultsView
 from stegnox_gui.gui.settings import PRIORITIES, AppSettings
 from stegnox_gui.gui.stats_panel import StatsPanel
 from stegnox_gui.gui.workers import WorkerPool
+from stegnox_gui.paths import default_data_dir
 from stegnox_gui.worker.results_dirs import job_results_dir
 from stegnox_gui.worker.retention import cleanup
 
@@ -79,7 +80,8 @@ class MainWindow(QMainWindow):
         self._shown_job: str | None = None
         self.recovered = 0
 
-        self.setWindowTitle("StegnoX")
+        custom = self.data_dir.resolve() != default_data_dir().resolve()
+        self.setWindowTitle(f"StegnoX — {self.data_dir}" if custom else "StegnoX")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
