@@ -13,7 +13,13 @@ import zlib
 _TEXT_RUN = re.compile(
     rb"(?:[\x20-\x7e\t\r\n]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})*")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_FLAG = re.compile(r"^[A-Za-z0-9_]{2,16}\{[\x20-\x7c\x7e]{3,200}\}")
+_FLAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,15}\{[A-Za-z0-9_\-!?.]{3,120}\}")
+# A token of prose: a word (with an apostrophe or hyphen inside, punctuation around), a number, or
+# an upper-case code like "ZSX7-BUQB"; printable noise rarely makes one.
+_TOKEN_OK = re.compile(
+    r"^[(\"'\[“‘]*(?:[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,:/-]\d+)*|[A-Z0-9]+(?:-[A-Z0-9]+)*)"
+    r"[.,;:!?)\]\"'”’]*$|^[-–—&/:*]{1,3}$")
+_RARE_SYMBOLS = set("{}[]|\\^~<>@#$%&*_=+`")
 _VOWELS = set("aeiouyAEIOUYàâäéèêëîïôöùûüáíóúåøæœ")
 _SENTENCE_END = b".!?\n"
 _CLOSERS = {ord(")"): b"(", ord("]"): b"[", ord("}"): b"{", ord('"'): b'"', ord("'"): b"'"}
@@ -57,7 +63,7 @@ def text_score(data: bytes) -> float:
     printable = 1.0 - bad / n
     if printable < 0.9:
         return 0.0
-    if _FLAG.match(text):
+    if _FLAG.fullmatch(text.strip()):
         return 0.95 * printable
     if _periodic(text) or len(set(text)) < min(8, max(3, n // 3)):
         return 0.0
@@ -73,7 +79,7 @@ def text_score(data: bytes) -> float:
     long_words = sum(1 for w in words if len(w) > 20) / len(words)
 
     score = printable
-    score *= _ramp(letter_frac, 0.4, 0.7)
+    score *= _ramp(letter_frac, 0.35, 0.6)
     score *= _ramp(voweled, 0.5, 0.85)
     score *= 1.0 - long_words
     if spaces == 0:
@@ -85,6 +91,17 @@ def text_score(data: bytes) -> float:
         score *= 0.5  # mostly capitals and few spaces: nibble patterns of smooth areas look like this
     if n >= 64 and len({w.lower() for w in words}) < 8 and len(zlib.compress(data)) < 0.25 * n:
         score *= 0.3  # a few "words" repeated: a pattern of the image, not prose
+    # Printable noise (random bytes that happen to fall in 0x20..0x7e) has many symbols, few letters
+    # between the spaces, and capitals in the middle of words ("fTmpygMvqpw"); prose has none of that.
+    non_space = max(1, n - spaces)
+    symbols = sum(1 for c in text if c in _RARE_SYMBOLS) / n
+    humps = sum(1 for a, b in zip(text, text[1:]) if a.islower() and b.isupper()) / max(1, letters)
+    tokens = text.split()
+    wordlike = sum(len(t) for t in tokens if _TOKEN_OK.match(t)) / max(1, sum(len(t) for t in tokens))
+    score *= _ramp(wordlike, 0.5, 0.8)
+    score *= _ramp(letters / non_space, 0.4, 0.6)
+    score *= _ramp(0.2 - symbols, 0.0, 0.12)
+    score *= _ramp(0.12 - humps, 0.0, 0.08)
     score *= _ramp(n, 4, MIN_TEXT_CHARS + 8)  # short strings are weak evidence however they look
     return max(0.0, min(1.0, score))
 
