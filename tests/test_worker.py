@@ -141,8 +141,8 @@ def test_should_stop_hands_the_job_back(queue, pool, tmp_path) -> None:
 
 
 def test_heartbeat_keeps_a_long_job(tmp_path, pool) -> None:
-    with JobQueue(tmp_path / "data", lease_seconds=0.6) as queue:
-        job_id = queue.add_job(image(tmp_path, "slow.png"))  # ~2 s, over three leases
+    with JobQueue(tmp_path / "data", lease_seconds=1.0) as queue:
+        job_id = queue.add_job(image(tmp_path, "slow.png"))  # ~2 s, over two leases
         events = Recorder()
         thread = threading.Thread(target=run, args=(queue, pool, tmp_path, events))
         thread.start()
