@@ -460,6 +460,21 @@ class TestChangeFeed(QueueTestCase):
         feed = self.q.changes_since(rev)
         self.assertEqual([j["job_id"] for j in feed["jobs"]], [done.stdout.strip()])
 
+    def test_reset_when_tombstones_were_pruned(self) -> None:
+        keep = self.q.add_job("/keep.png")
+        gone = self.q.add_job("/gone.png")
+        self.q.cancel_job(gone)
+        old_rev = self.q.current_rev()
+        self.q.remove_jobs([gone])
+        with sqlite3.connect(Path(self.dir) / "queue.db") as conn:
+            conn.execute("UPDATE removed SET removed_at = removed_at - 8 * 86400")
+        self.assertEqual(self.q.changes_since(old_rev)["removed"], [gone])
+        self.q.cleanup_old_jobs(30)  # prunes week-old tombstones
+        feed = self.q.changes_since(old_rev)
+        self.assertTrue(feed["reset"])  # the caller cannot know what was removed: rebuild
+        self.assertEqual([j["job_id"] for j in feed["jobs"]], [keep])
+        self.assertFalse(self.q.changes_since(feed["rev"])["reset"])
+
     def test_reset_when_rev_unknown(self) -> None:
         self.q.add_job("/a.png")
         feed = self.q.changes_since(10_000)
