@@ -182,6 +182,17 @@ def test_closed_pool_hands_the_job_back(queue, tmp_path) -> None:
     assert queue.get_job(job_id)["status"] == "pending"
 
 
+def test_engine_that_cannot_start_hands_the_job_back(queue, tmp_path) -> None:
+    from stegnox_gui.worker.errors import WorkerStartError
+
+    job_id = queue.add_job(image(tmp_path, "ok.png"))
+    with EnginePool(1, engine_factory="no_such_module_xyz:make") as broken:
+        with pytest.raises(WorkerStartError, match="no_such_module_xyz"):
+            run(queue, broken, tmp_path)
+    job = queue.get_job(job_id)
+    assert (job["status"], job["attempts"]) == ("pending", 0)
+
+
 def test_results_dir_names_are_safe(tmp_path) -> None:
     assert job_dir_name("01a2-7000-beef") == "01a2-7000-beef"
     for bad in ("../../etc", "a/b", "..", "x" * 300, ".hidden"):
@@ -273,6 +284,18 @@ def test_worker_once_with_fake_engine(tmp_path) -> None:
     with JobQueue(data) as queue:
         statuses = [queue.get_job(j)["status"] for j in ids]
     assert statuses == ["completed", "completed", "failed"]
+
+
+def test_worker_with_broken_engine_stops_and_fails_nothing(tmp_path) -> None:
+    data = tmp_path / "data"
+    with JobQueue(data) as queue:
+        ids = queue.add_jobs(make_images(tmp_path / "imgs", ["a.png", "b.png"]))
+    done = subprocess.run(worker_cmd(data, "--once", "--workers", "2", "--engine-factory", "no_such_module_xyz:make"),
+                          capture_output=True, text=True, timeout=120, env=env())
+    assert done.returncode == 1
+    assert "could not start" in done.stdout and "no_such_module_xyz" in done.stdout
+    with JobQueue(data) as queue:
+        assert [queue.get_job(j)["status"] for j in ids] == ["pending", "pending"]
 
 
 def test_worker_once_with_real_engine(tmp_path) -> None:

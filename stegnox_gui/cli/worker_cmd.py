@@ -20,6 +20,7 @@ from stegnox_gui.engine.image_data import DEFAULT_PIXEL_LIMIT
 from stegnox_gui.paths import default_data_dir
 from stegnox_gui.steg_queue import JobQueue, QueueError, make_worker_id
 from stegnox_gui.worker.engine_pool import DEFAULT_FACTORY, EnginePool
+from stegnox_gui.worker.errors import WorkerStartError
 from stegnox_gui.worker.job_runner import NullEvents, run_next_job
 from stegnox_gui.worker.retention import DailyCleanup
 
@@ -150,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
             hand_back.set()
             display.log("Stopping now: jobs in hand go back to the queue")
 
+    start_failed = threading.Event()
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)} \
         if threading.current_thread() is threading.main_thread() else {}
     pool = None
@@ -173,6 +175,12 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     job_id = run_next_job(queue, pool, worker_id=worker_id, results_root=results_root,
                                           events=display, should_stop=hand_back.is_set)
+                except WorkerStartError as exc:  # the engine cannot run at all: stop, say why
+                    start_failed.set()
+                    errors.append(str(exc))
+                    display.log(f"stegnox worker: error: {exc}")
+                    stop_claiming.set()
+                    return
                 except Exception as exc:  # the database went away, ...: say so, keep trying
                     errors.append(str(exc))
                     display.log(f"worker {n + 1}: {type(exc).__name__}: {exc}")
@@ -210,4 +218,4 @@ def run(args: argparse.Namespace) -> int:
     print(f"Worker stopped: {display.n_done} done, {display.n_failed} failed"
           + (f", {display.n_released} handed back" if display.n_released else "")
           + (f", {display.n_cancelled} cancelled" if display.n_cancelled else "") + ".")
-    return 0
+    return 1 if start_failed.is_set() else 0

@@ -22,7 +22,7 @@ from stegnox_gui.engine import errors as engine_errors
 from stegnox_gui.engine.errors import AnalysisCancelled
 from stegnox_gui.engine.image_data import DEFAULT_PIXEL_LIMIT
 from stegnox_gui.worker.engine_child import child_main
-from stegnox_gui.worker.errors import AnalysisFailed
+from stegnox_gui.worker.errors import AnalysisFailed, WorkerStartError
 
 DEFAULT_FACTORY = "stegnox_gui.worker.engine_child:default_engine"
 START_TIMEOUT = 120.0  # seconds for a new process to import the engine (slow machines, cold disks)
@@ -73,17 +73,17 @@ class _Slot:
                     self.pid = message[1]
                     return
                 self.discard()
-                raise AnalysisFailed(f"The analysis process could not start: {message[1]}")
+                raise WorkerStartError(f"The analysis process could not start: {message[1]}")
             if proc.sentinel in ready:
                 text = _death_text(proc)
                 self.discard()
-                raise AnalysisFailed(f"The analysis process could not start: {text}")
+                raise WorkerStartError(f"The analysis process could not start: {text}")
             if closed():
                 self.discard()
                 raise AnalysisFailed("The analysis pool was closed")
             if time.monotonic() > deadline:
                 self.discard()
-                raise AnalysisFailed(f"The analysis process did not start within {START_TIMEOUT:g} s")
+                raise WorkerStartError(f"The analysis process did not start within {START_TIMEOUT:g} s")
 
     def discard(self) -> None:
         """Kill the process (if any) and forget it."""

@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 
 from stegnox_gui.engine.errors import AnalysisCancelled, EngineError
 from stegnox_gui.steg_queue.records import JobStatus
+from stegnox_gui.worker.errors import WorkerStartError
 from stegnox_gui.worker.results_dirs import job_results_dir
 
 
@@ -72,7 +73,9 @@ def run_next_job(queue: Any, pool: Any, *, worker_id: str, results_root: str | P
     `should_stop()` is checked before claiming and while the analysis runs: True interrupts the
     analysis at the engine's next method boundary and hands the job back to pending without
     counting an attempt. The job's queue status is polled every `poll_interval` seconds: a job
-    cancelled meanwhile has its analysis stopped and its late result dropped.
+    cancelled meanwhile has its analysis stopped and its late result dropped. When no analysis
+    process can be started, the job goes back to pending and WorkerStartError is raised for the
+    caller to report (and to wait before trying again).
     """
     stop = should_stop or (lambda: False)
     events = events if events is not None else NullEvents()
@@ -121,6 +124,11 @@ def run_next_job(queue: Any, pool: Any, *, worker_id: str, results_root: str | P
         else:  # the engine cancelled by itself: say so rather than leave the job hanging
             _fail(queue, events, job_id, worker_id, "Analysis was cancelled", out_dir)
         return job_id
+    except WorkerStartError:
+        _remove_dir(out_dir)
+        if queue.release_job(job_id, worker_id):  # not the job's fault: it waits for a working engine
+            _emit(events, "released", job_id)
+        raise
     except Exception as exc:
         if _interrupted(stop, pool):  # stopping, or the pool was closed under us: not the job's fault
             _remove_dir(out_dir)
