@@ -7,12 +7,19 @@ shares no code with the engine's vectorised extractor it checks.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy import ndimage
 
 
 def natural_rgb(height: int = 192, width: int = 256, seed: int = 0, channels: int = 3) -> np.ndarray:
-    """A photo-like uint8 image (height x width x channels)."""
+    """A photo-like uint8 image (height x width x channels); a fresh copy each call."""
+    return _natural(height, width, seed, channels).copy()
+
+
+@lru_cache(maxsize=32)
+def _natural(height: int, width: int, seed: int, channels: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     img = np.zeros((height, width, channels), dtype=np.float64)
     for scale, weight in ((48, 70.0), (12, 25.0), (3, 8.0)):
