@@ -25,12 +25,13 @@ DESCRIPTION = """Steganography analysis workbench for images
 BASE_SONAMES = {"ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0",
                 "librt.so.1", "libresolv.so.2", "libutil.so.1"}
 
+# $DPKG_ROOT is set when dpkg installs into another root (dpkg --root --force-script-chrootless).
 CACHE_REFRESH = """\
-if command -v update-desktop-database >/dev/null 2>&1; then
-    update-desktop-database -q /usr/share/applications || true
+if command -v update-desktop-database >/dev/null 2>&1 && [ -d "$DPKG_ROOT/usr/share/applications" ]; then
+    update-desktop-database -q "$DPKG_ROOT/usr/share/applications" || true
 fi
-if command -v gtk-update-icon-cache >/dev/null 2>&1 && [ -f /usr/share/icons/hicolor/index.theme ]; then
-    gtk-update-icon-cache -q -t -f /usr/share/icons/hicolor || true
+if command -v gtk-update-icon-cache >/dev/null 2>&1 && [ -f "$DPKG_ROOT/usr/share/icons/hicolor/index.theme" ]; then
+    gtk-update-icon-cache -q -t -f "$DPKG_ROOT/usr/share/icons/hicolor" || true
 fi
 """
 POSTINST = "#!/bin/sh\nset -e\nif [ \"$1\" = configure ]; then\n" + CACHE_REFRESH + "fi\nexit 0\n"

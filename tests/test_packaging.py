@@ -277,3 +277,28 @@ def test_portable_archive_runs_and_adds_a_menu_entry(build, tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     subprocess.run([str(folder / "install-desktop-entry.sh"), "--remove"], check=True, env=env, capture_output=True)
     assert not entry.exists()
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(1200)
+@pytest.mark.skipif(not RUN_PACKAGING, reason="builds the installers: set STEGNOX_PACKAGING_TESTS=1 (.ci/run does)")
+def test_deb_install_registers_image_types_and_purge_removes_everything(build, tmp_path):
+    """dpkg --root into an empty root: postinst maps image types to StegnoX, purge leaves nothing of ours."""
+    root = tmp_path / "root"
+    (root / "var/lib/dpkg/info").mkdir(parents=True)
+    (root / "var/lib/dpkg/updates").mkdir()
+    (root / "var/lib/dpkg/status").touch()
+    dpkg = ["dpkg", f"--root={root}", "--force-script-chrootless", "--force-not-root"]
+    install = subprocess.run([*dpkg, "--force-depends", "-i", build["deb"]], capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (root / "opt/stegnox/stegnox").is_file() and (root / "usr/share/applications/stegnox.desktop").is_file()
+    cache = root / "usr/share/applications/mimeinfo.cache"
+    if shutil.which("update-desktop-database"):
+        assert re.search(r"^image/png=.*stegnox\.desktop", cache.read_text(), re.M), "Open with: PNG"
+        assert re.search(r"^image/jpeg=.*stegnox\.desktop", cache.read_text(), re.M), "Open with: JPEG"
+    purge = subprocess.run([*dpkg, "-P", "stegnox"], capture_output=True, text=True)
+    assert purge.returncode == 0, purge.stdout + purge.stderr
+    left = [p for p in root.rglob("*") if p.is_file() and "var/lib/dpkg" not in p.as_posix() and p != cache]
+    assert left == [], left
+    assert not (root / "opt/stegnox").exists() and not (root / "usr/bin/stegnox").is_symlink()
+    assert not cache.exists() or "stegnox" not in cache.read_text()
