@@ -227,3 +227,37 @@ def test_unknown_and_16_bit_headers(tmp_path) -> None:
     embed(channels, b"\x93\x07\x01\xfe" + TEXT + b"\x00\x00", chans="rgb")  # a header we do not know
     best = _run(_save(tmp_path, channels, "RGB", "unknown.png"))[0]
     assert TEXT in best.payload and best.params["header"] == "unknown"
+
+
+def test_stegano_utf32_message(tmp_path) -> None:
+    from stegano import lsb
+
+    cover = tmp_path / "cover.png"
+    Image.fromarray(natural_rgb(160, 200, seed=20)).save(cover)
+    stego = tmp_path / "stego.png"
+    message = "Wide characters: the meeting moved to Thursday."
+    lsb.hide(str(cover), message, encoding="UTF-32LE").save(stego)
+    best = _run(stego)[0]
+    assert best.payload == message.encode("utf-32-le")
+    assert best.params["encoding"] == "utf-32-le" and best.preview == message
+
+
+@pytest.mark.parametrize("bits", [1, 2, 4])
+def test_stegpy_png_layout(tmp_path, bits) -> None:
+    """stegpy 0.2.0's PNG/BMP mode, re-implemented from its documented format: magic 'stegv3', 4-byte
+    length, 1-byte file-name length, message; `bits` low bits of every RGB byte in raster order, the
+    first chunk in the lowest bits of each message byte; bits 4-5 of the first byte hold log2(bits)."""
+    message = b"Ask for locker 12. The parcel is under the blue tarpaulin by the gate."
+    framed = b"stegv3" + len(message).to_bytes(4, "big") + b"\x00" + message
+    host = natural_rgb(120, 160, seed=21).reshape(-1)
+    per_byte = 8 // bits
+    mask = (1 << bits) - 1
+    for i, byte in enumerate(framed):
+        for k in range(per_byte):
+            j = i * per_byte + k
+            host[j] = (int(host[j]) & (0xFF ^ mask)) | ((byte >> (bits * k)) & mask)
+    host[0] = (int(host[0]) & 207) | {1: 0, 2: 16, 4: 32}[bits]
+    path = tmp_path / "stegpy.png"
+    Image.fromarray(host.reshape(120, 160, 3)).save(path)
+    best = _run(path)[0]
+    assert best.payload == message and best.params["header"] == "stegpy"

@@ -77,6 +77,10 @@ def describe_payload(payload: bytes, *, header: bool) -> Recognized | None:
     file = match_at(payload, 0)
     if file is not None and file.complete and file.length >= len(payload) - 2:
         return _file_result(payload[:file.length], file, 0.97 if header else 0.95)
+    wide = _wide_text(payload)
+    if wide is not None:
+        return Recognized("text", "text", payload, 0.95, params={"encoding": wide[0]},
+                          preview=wide[1][:4096])
     score = text_score(payload)
     if score >= TEXT_THRESHOLD:
         r = Recognized("text", "text", payload, 0.9 + 0.08 * score)
@@ -91,6 +95,20 @@ def describe_payload(payload: bytes, *, header: bool) -> Recognized | None:
         r = Recognized("file" if inner else "text", inner.type if inner else "text", payload, 0.93,
                        params={"encoding": decoded.description}, preview=_render(decoded.data))
         return r
+    return None
+
+
+def _wide_text(payload: bytes) -> tuple[str, str] | None:
+    """(encoding, text) for UTF-16/UTF-32 text (stegano can hide UTF-32LE), recognised by its NULs."""
+    if len(payload) < 8 or payload.count(0) < len(payload) // 3:
+        return None
+    for enc in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
+        try:
+            text = payload.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text_score(text.encode("utf-8")) >= TEXT_THRESHOLD:
+            return enc, text
     return None
 
 
