@@ -45,6 +45,7 @@ from stegnox_gui.worker.retention import cleanup
 COLUMN_WIDTHS = {COL_NAME: 200, COL_FOLDER: 170, COL_PRIORITY: 70, COL_STATUS: 106, COL_VERDICT: 116,
                  COL_SCORE: 54, COL_SUMMARY: 320, COL_CREATED: 140, COL_FINISHED: 140}
 RETENTION_INTERVAL_MS = 24 * 3600 * 1000
+MAX_OPEN = 5  # file-manager windows opened at once for a multi-selection
 
 
 class _RetentionTask(QRunnable):
@@ -601,19 +602,27 @@ class MainWindow(QMainWindow):
         return None
 
     def open_result(self) -> None:
+        """Open the carved-files folder of each selected job that has one (at most MAX_OPEN)."""
         ids = self.selected_job_ids()
         if not ids:
             return
-        folder = self.result_folder(ids[0])
-        if folder is None:
-            self.statusBar().showMessage("No files were carved from this job", 5000)
+        folders = [f for f in (self.result_folder(i) for i in ids[:200]) if f is not None]
+        if not folders:
+            self.statusBar().showMessage(
+                f"No files were carved from {'this job' if len(ids) == 1 else 'the selected jobs'}", 5000)
             return
-        desktop.open_folder(folder)
+        for folder in folders[:MAX_OPEN]:
+            desktop.open_folder(folder)
+        if len(folders) > MAX_OPEN:
+            self.statusBar().showMessage(f"Opened the first {MAX_OPEN} of {len(folders)} result folders", 6000)
 
     def reveal_selected(self) -> None:
+        """Show each selected image in the file manager (at most MAX_OPEN windows)."""
         rows = self.selected_rows()
-        if rows:
-            desktop.reveal_file(rows[0].path)
+        for row in rows[:MAX_OPEN]:
+            desktop.reveal_file(row.path)
+        if len(rows) > MAX_OPEN:
+            self.statusBar().showMessage(f"Revealed the first {MAX_OPEN} of {len(rows)} images", 6000)
 
     def copy_paths(self) -> None:
         rows = self.selected_rows()

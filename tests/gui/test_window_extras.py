@@ -141,9 +141,14 @@ def test_open_result_and_reveal_use_the_file_manager(qtbot, make_window, data_di
     w.actions_by_name["reveal"].trigger()
     assert opened == [str(carved)]
     assert revealed == [str(tmp_path / "img0.png")]
+    w.table.selectAll()  # several selected: each job with carved files is opened, each image revealed
+    w.actions_by_name["open_result"].trigger()
+    w.actions_by_name["reveal"].trigger()
+    assert opened == [str(carved), str(carved)]
+    assert revealed[1:] == [str(tmp_path / "img0.png"), str(tmp_path / "img1.png")]
     w.select_job(ids[1])  # nothing carved: says so instead of opening an empty folder
     w.actions_by_name["open_result"].trigger()
-    assert opened == [str(carved)]
+    assert len(opened) == 2
     assert "No files were carved" in w.statusBar().currentMessage()
 
 
