@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         a["select_all"].triggered.connect(self.table.selectAll)
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
+        self.stats.status_clicked.connect(self._toggle_status_filter)
         self.drop_area.dropped.connect(self.add_paths)
         self.drop_area.add_images_clicked.connect(self.add_images_dialog)
         self.drop_area.add_folder_clicked.connect(self.add_folder_dialog)
@@ -396,6 +397,10 @@ class MainWindow(QMainWindow):
     def _on_stats(self, stats: dict) -> None:
         self.stats.update_stats(stats)
         self._check_quit()
+
+    def _toggle_status_filter(self, status: str) -> None:
+        label = status.capitalize()
+        self.status_filter.setCurrentText("All jobs" if self.status_filter.currentText() == label else label)
 
     def _update_shown(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

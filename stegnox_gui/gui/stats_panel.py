@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from stegnox_gui.gui.badge_delegate import STATUS_COLOURS
@@ -91,8 +91,33 @@ class BatchTracker:
         return (self.total - self.done) / rate
 
 
+class _CountLabel(QLabel):
+    """A status count that filters the table when clicked (or activated with Enter/Space)."""
+
+    clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class StatsPanel(QFrame):
-    """A one-line summary above the job table; update_stats() with get_queue_stats() output."""
+    """Counts, throughput, times and batch progress; update_stats() with get_queue_stats() output.
+    Clicking a status count emits `status_clicked(status)`."""
+
+    status_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,9 +137,10 @@ class StatsPanel(QFrame):
         outer.addLayout(bottom)
         self.count_labels: dict[str, QLabel] = {}
         for s in STATUSES:
-            label = QLabel()
+            label = _CountLabel()
+            label.clicked.connect(lambda s=s: self.status_clicked.emit(s))
             label.setTextFormat(Qt.TextFormat.RichText)
-            label.setToolTip(f"Jobs that are {s}")
+            label.setToolTip(f"Jobs that are {s}: click to show only them, click again to show all")
             label.setAccessibleName(f"{s.capitalize()} jobs")
             self.count_labels[s] = label
             top.addWidget(label)

@@ -179,3 +179,16 @@ def test_ctrl_c_in_the_table_copies_the_selected_image_paths(qtbot, make_window,
     qtbot.keyClick(w.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text().splitlines() == [str(tmp_path / "one.png"), str(tmp_path / "two.png")]
     assert len(ids) == 2
+
+
+def test_clicking_a_status_count_filters_the_table(qtbot, make_window, tmp_path):
+    q = JobQueue(tmp_path / "data")
+    q.add_jobs([str(tmp_path / f"{i}.png") for i in range(3)])
+    q.cancel_job(q.list_jobs(limit=1)[0]["job_id"])
+    w = make_window(queue=q)
+    qtbot.waitUntil(lambda: w.stats.counts["cancelled"] == 1, timeout=5000)
+    label = w.stats.count_labels["cancelled"]
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert w.status_filter.currentText() == "Cancelled" and w.proxy.rowCount() == 1
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert w.status_filter.currentText() == "All jobs" and w.proxy.rowCount() == 3
