@@ -328,18 +328,33 @@ def _start_worker_on_slow_jobs(tmp_path):
     return proc, queue, ids
 
 
-def test_ctrl_c_twice_hands_jobs_back(tmp_path) -> None:
+def _read_until(proc, text: str) -> str:
+    """Lines of the worker's output up to the one containing `text` (the worker prints it)."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"the worker ended without printing {text!r}: {''.join(seen)}")
+
+
+@pytest.mark.parametrize("how", ["ctrl-c twice", "sigterm"])
+def test_stopping_now_hands_jobs_back(tmp_path, how) -> None:
     proc, queue, ids = _start_worker_on_slow_jobs(tmp_path)
     try:
-        proc.send_signal(signal.SIGINT)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        if how == "sigterm":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGINT)
+            # Two signals arriving together count once: wait until the first was taken.
+            _read_until(proc, "Ctrl-C again")
+            proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    assert "back to the queue" in out
+    assert "Stopping now: jobs in hand go back to the queue" in out
     jobs = [queue.get_job(j) for j in ids]
     queue.close()
     assert [j["status"] for j in jobs] == ["pending"] * 3

@@ -141,15 +141,20 @@ def run(args: argparse.Namespace) -> int:
     hand_back = threading.Event()
     errors: list[str] = []
 
+    notices: list[str] = []  # written by the signal handler, printed by the main loop (no I/O in handlers)
+
     def on_signal(signum: int, _frame: Any) -> None:
         if signum == signal.SIGINT and not stop_claiming.is_set():
             stop_claiming.set()
-            display.log(f"Stopping: finishing {len(display.current)} job(s) in hand "
-                        f"(Ctrl-C again to hand them back to the queue)")
+            notices.append("Stopping: finishing the jobs in hand (Ctrl-C again to hand them back to the queue)")
         else:
             stop_claiming.set()
             hand_back.set()
-            display.log("Stopping now: jobs in hand go back to the queue")
+            notices.append("Stopping now: jobs in hand go back to the queue")
+
+    def print_notices() -> None:
+        while notices:
+            display.log(notices.pop(0))
 
     start_failed = threading.Event()
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)} \
@@ -207,8 +212,10 @@ def run(args: argparse.Namespace) -> int:
                     retention.run_if_due()
                 except Exception as exc:  # housekeeping only
                     display.log(f"Could not read the queue: {exc}")
+            print_notices()
             display.refresh()
     finally:
+        print_notices()
         if pool is not None:
             pool.close()
         display.finish()
