@@ -27,7 +27,7 @@ RESOURCES = ROOT / "resources"
 SAMPLE = RESOURCES / "samples" / "sample_stego.png"
 DESKTOP = RESOURCES / "stegnox.desktop"
 
-sys.path.insert(0, str(PACKAGING))
+sys.path.append(str(PACKAGING))  # the build scripts import each other by name
 import freeze_rules  # noqa: E402
 from deb import deb_version  # noqa: E402
 
