@@ -425,7 +425,8 @@ class MainWindow(QMainWindow):
 
     def _on_enqueued(self, result: EnqueueResult) -> None:
         self.adding -= 1
-        self.statusBar().showMessage(result.message(), 10000)
+        paused = " (processing is paused: Ctrl+P resumes)" if result.job_ids and self.workers.paused else ""
+        self.statusBar().showMessage(result.message() + paused, 10000)
         if result.error:
             self.dialogs.error("Could not add images", result.error)
         if result.job_ids:
