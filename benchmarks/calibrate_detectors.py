@@ -17,32 +17,43 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from stegnox_gui.engine import verdict  # noqa: E402
 from stegnox_gui.engine.image_data import load_image  # noqa: E402
 from stegnox_gui.engine.method import RunContext  # noqa: E402
 
 COVERS = ROOT / "benchmarks" / "out" / "covers"
-DETECTORS = {"chi": "chi_square", "rs": "rs_analysis", "spa": "sample_pairs", "ws": "weighted_stego"}
+DETECTORS = {"chi": "chi_square", "rs": "rs_analysis", "spa": "sample_pairs", "ws": "weighted_stego",
+             "lsbm": "lsb_matching"}
 
 
 def estimates(path: Path) -> dict[str, float | None]:
     image = load_image(path)
-    out: dict[str, float | None] = {}
+    out: dict = {}
+    findings = []
     for key, mod in DETECTORS.items():
-        f = importlib.import_module(f"stegnox_gui.engine.methods.{mod}").METHOD.run(image, RunContext())[0]
-        out[key] = f.data.get("payload_bpc")
+        method = importlib.import_module(f"stegnox_gui.engine.methods.{mod}").METHOD
+        if not method.applies_to(image):
+            out[key], out[key + "_hidden"] = None, False
+            continue
+        f = method.run(image, RunContext())[0]
+        findings.append(f)
+        out[key] = f.data.get("projection" if key == "lsbm" else "payload_bpc")
         out[key + "_hidden"] = f.hidden
+    out["verdict"] = verdict.fuse(findings).verdict
     return out
 
 
 def summary(label: str, rows: list[dict]) -> None:
     print(f"\n{label}: {len(rows)} images")
-    for key in ("ws", "rs", "spa", "fused"):
+    for key in ("ws", "rs", "spa", "fused", "lsbm"):
         vals = np.array([r[key] for r in rows if r.get(key) is not None])
         if len(vals):
             print(f"  {key:5s} mean {vals.mean():+.4f} std {vals.std():.4f} p99 {np.percentile(vals, 99):+.4f} "
                   f"p99.9 {np.percentile(vals, 99.9):+.4f} max {vals.max():+.4f}  undecided {len(rows) - len(vals)}")
     for key in DETECTORS:
         print(f"  {key:5s} flagged hidden: {sum(bool(r.get(key + '_hidden')) for r in rows)}")
+    for level in ("hidden_data", "suspicious"):
+        print(f"  verdict {level}: {sum(r['verdict'] == level for r in rows)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         groups["synth"].append(estimates(p))
     for rows in groups.values():
         for r in rows:
-            trio = [r[k] for k in ("ws", "rs", "spa") if r[k] is not None]
-            r["fused"] = float(np.median(trio)) if len(trio) == 3 else None
+            ok = all(r[k] is not None for k in ("ws", "rs", "spa"))
+            r["fused"] = min(r["ws"], (r["rs"] + r["spa"]) / 2) if ok else None  # as verdict.py fuses
     for label, rows in groups.items():
         summary(label, rows)
     (ROOT / "benchmarks" / "out" / "calibration.json").write_text(json.dumps(groups))

@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Cost (seconds per megapixel, one core):")
             for name, spm in timing(tmp):
                 print(f"  {name:40s} {spm:7.3f} s/MP")
-        clean_scores, clean_hidden, results = [], [], {}
+        kinds = {e["file"].split("/")[-1]: e.get("kind") for e in json.loads((COVERS / "manifest.json").read_text())}
+        clean_scores, clean_hidden, results, by_kind = [], [], {}, {}
         for i, cover in enumerate(covers):
             arr = np.asarray(Image.open(cover))
             v = detect(cover)
@@ -131,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                     Image.fromarray(fn(arr, rate, 1000 + i)).save(path, compress_level=1)
                     v = detect(path)
                     results.setdefault((kind, rate), []).append((v.score, v.verdict == "hidden_data"))
+                    by_kind.setdefault((kind, rate, kinds.get(cover.name)), []).append(v.verdict == "hidden_data")
         synth = sorted((COVERS / "synth").glob("*.png"))
         synth_hidden = [(p.name, v.message) for p in synth if (v := detect(p)).verdict == "hidden_data"]
     print(f"\nROC on {len(covers)} held-out covers (photos never used for calibration):")
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
                rate_at_fp(pos, clean_scores, 0.05), float(np.mean([h for _, h in rows])))
         table.append(row)
         print(f"  {row[0]:16s} {row[1]:5.2f} {row[2]:6.3f} {row[3]:9.1%} {row[4]:9.1%} {row[5]:12.1%}")
+    print("\nhidden_data rate by cover kind (rgb = PNG photo, jpeg = JPEG-decoded pixels, gray):")
+    for (kind, rate, ck), hits in sorted(by_kind.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]))):
+        print(f"  {kind:16s} {rate:5.2f} {str(ck):6s} {np.mean(hits):7.1%}  (n={len(hits)})")
     print(f"\nFalse alarms (hidden_data): clean covers {len(clean_hidden)}/{len(covers)} "
           f"({len(clean_hidden) / len(covers):.1%}); synthetic {len(synth_hidden)}/{len(synth)}")
     for name, msg in clean_hidden + synth_hidden:

@@ -49,8 +49,8 @@ def test_one_detector_alone_cannot_claim_hidden_data():
 
 
 def test_thresholds_scale_with_image_size():
-    big = verdict.fuse([_det("ws", 0.05), _det("rs", 0.05), _det("spa", 0.05)])
-    tiny = verdict.fuse([_det("ws", 0.05, 4096), _det("rs", 0.05, 4096), _det("spa", 0.05, 4096)])
+    big = verdict.fuse([_det("ws", 0.08), _det("rs", 0.08), _det("spa", 0.08)])
+    tiny = verdict.fuse([_det("ws", 0.08, 4096), _det("rs", 0.08, 4096), _det("spa", 0.08, 4096)])
     assert big.verdict == "hidden_data" and tiny.verdict == "clean"
 
 

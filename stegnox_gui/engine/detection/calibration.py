@@ -9,8 +9,10 @@ value seen (99.9th percentile and more), for images of REFERENCE_SAMPLES values 
 images scale them up by sqrt(REFERENCE_SAMPLES / samples), since the estimators' noise grows that way.
 
 Clean covers (240, channel-mean estimate, bits per channel value):
-  WS  mean -0.004  99th pct 0.006  max 0.010      RS  mean 0.007  99th pct 0.04  max 0.05
-  SPA mean 0.016   99th pct 0.10   max 0.11
+  WS  mean -0.001  99th pct 0.010  max 0.015      RS  mean 0.006  99th pct 0.052  max 0.071
+  SPA mean 0.011   99th pct 0.098  max 0.124      fused min(WS, mean(RS, SPA)): max 0.015
+128 x 128 crops: WS max 0.091, RS max 0.103, SPA max 0.160, fused 99.9th pct 0.071, max 0.080.
+Synthetic images (36): 31 undecided (flat, noise-like, unnatural LSBs), the rest below 0.04.
 """
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ HIDDEN = {"ws": 0.04, "rs": 0.08, "spa": 0.14}
 SUSPICIOUS = {"ws": 0.025, "rs": 0.055, "spa": 0.10}
 # fused estimate min(WS, mean(RS, SPA)): all must agree. On clean covers RS and SPA err together (same
 # pair statistics) while WS stays tight, so the minimum keeps WS's precision and needs RS/SPA's consent.
-# Clean: max 0.015 (99th pct 0.0095) at full size, max 0.08 (99.9th pct 0.071) on 128 px crops.
-FUSED_HIDDEN = 0.035
-FUSED_SUSPICIOUS = 0.025
+# Clean: max 0.015 (99th pct 0.0095) at full size, max 0.08 (99.9th pct 0.071) on 128 px crops, i.e.
+# about 0.036 at the reference size. A first threshold of 0.035 gave 2 hidden_data verdicts out of 150
+# held-out covers (textured photos, WS 0.04-0.07): the tail of unseen photos is heavier than 240
+# calibration covers show, so the threshold carries a margin of 1.4 over that 99.9th percentile.
+FUSED_HIDDEN = 0.05
+FUSED_SUSPICIOUS = 0.03
 
 # chi-square locates sequential embedding: a prefix is only trusted when it holds at least this many
 # values per channel, and the WS estimate on that prefix confirms it (HIDDEN["ws"] scaled to its size).
