@@ -261,3 +261,15 @@ def test_stegpy_png_layout(tmp_path, bits) -> None:
     Image.fromarray(host.reshape(120, 160, 3)).save(path)
     best = _run(path)[0]
     assert best.payload == message and best.params["header"] == "stegpy"
+
+
+def test_non_prose_text_behind_a_header(tmp_path) -> None:
+    from stegano import lsb
+
+    cover = tmp_path / "cover.png"
+    Image.fromarray(natural_rgb(120, 160, seed=22)).save(cover)
+    stego = tmp_path / "stego.png"
+    secret = "<img src=x onerror=alert(1)> x=42;y=7"
+    lsb.hide(str(cover), secret).save(stego)
+    best = _run(stego)[0]
+    assert best.payload == secret.encode() and best.params["header"] == "stegano" and best.confidence >= 0.8

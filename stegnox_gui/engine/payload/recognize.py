@@ -71,9 +71,27 @@ def recognize(stream: bytes, *, capacity: int | None = None) -> list[Recognized]
     return results
 
 
-def describe_payload(payload: bytes, *, header: bool) -> Recognized | None:
+# Behind a header that delimits it, an all-printable payload is text even when it is not prose (HTML,
+# code, a password): random bytes are all printable with probability 0.37^n, and a bare 16-bit length
+# fits almost any stream, hence its longer minimum.
+LENIENT_MIN_CHARS = {"len16be": 16}
+LENIENT_DEFAULT_MIN = 8
+
+
+def _printable_text(payload: bytes, min_chars: int) -> bool:
+    if len(payload) < min_chars:
+        return False
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(c.isprintable() or c in "\t\r\n" for c in text)
+
+
+def describe_payload(payload: bytes, *, header: bool | str) -> Recognized | None:
     """Classify a payload already cut to its length (by a header): text, a file, an encoding of one.
-    Without a header the payload must read as text or be a complete known file."""
+    Without a header the payload must read as text or be a complete known file; `header` may name
+    the header, which sets how long an all-printable non-prose payload must be to count as text."""
     file = match_at(payload, 0)
     if file is not None and file.complete and file.length >= len(payload) - 2:
         return _file_result(payload[:file.length], file, 0.97 if header else 0.95)
@@ -95,6 +113,8 @@ def describe_payload(payload: bytes, *, header: bool) -> Recognized | None:
         r = Recognized("file" if inner else "text", inner.type if inner else "text", payload, 0.93,
                        params={"encoding": decoded.description}, preview=_render(decoded.data))
         return r
+    if header and _printable_text(payload, LENIENT_MIN_CHARS.get(str(header), LENIENT_DEFAULT_MIN)):
+        return Recognized("text", "text", payload, 0.88)
     return None
 
 
@@ -122,7 +142,7 @@ def _from_header(stream: bytes, h: hdr.HeaderPayload, cap: int) -> Recognized | 
             return None
         return Recognized("file", "data", b"", 0.0, h.offset, params, needed=h.end)
     payload = h.payload(stream)
-    r = describe_payload(payload, header=True)
+    r = describe_payload(payload, header=h.header)
     if r is None:
         if not h.strong:
             return None

@@ -17,7 +17,9 @@ _FLAG = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,15}\{[A-Za-z0-9_\-!?.]{3,120}\}")
 # A token of prose: a word (with an apostrophe or hyphen inside, punctuation around), a number, or
 # an upper-case code like "ZSX7-BUQB"; printable noise rarely makes one.
 _TOKEN_OK = re.compile(
-    r"^[(\"'\[“‘]*(?:[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,:/-]\d+)*|[A-Z0-9]+(?:-[A-Z0-9]+)*)"
+    r"^[(\"'\[“‘]*(?:[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,:/-]\d+)*|[A-Z0-9]+(?:-[A-Z0-9]+)*"
+    r"|[A-Za-z][A-Za-z0-9_]{1,15}\{[A-Za-z0-9_\-!?.]{3,120}\}"  # a CTF flag
+    r"|https?://[\w.-]+(?:/[\w./%?&=+~#-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:/[\w.-]+)+/?)"  # URL, e-mail, path
     r"[.,;:!?)\]\"'”’]*$|^[-–—&/:*]{1,3}$")
 _RARE_SYMBOLS = set("{}[]|\\^~<>@#$%&*_=+`")
 _VOWELS = set("aeiouyAEIOUYàâäéèêëîïôöùûüáíóúåøæœ")
