@@ -46,6 +46,8 @@ def test_payload_estimates_per_channel_and_detector(seq_image):
         row = est["channels"][ch]
         assert set(row) == {"rs", "spa", "ws"}
         assert all(0.15 < v < 0.45 for v in row.values()), row
+    lsbm = est["lsb_matching"]
+    assert lsbm["decisive"] and isinstance(lsbm["projection"], float) and lsbm["threshold"] > 0
 
 
 def test_payload_estimates_explain_undecided_channels(tmp_path):

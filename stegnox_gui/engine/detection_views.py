@@ -10,6 +10,7 @@ from stegnox_gui.engine.detection.rs import rs_estimate
 from stegnox_gui.engine.detection.spa import spa_estimate
 from stegnox_gui.engine.detection.ws import ws_estimate
 from stegnox_gui.engine.image_data import ImageData
+from stegnox_gui.engine.method import RunContext
 
 ESTIMATORS = {"rs": rs_estimate, "spa": spa_estimate, "ws": ws_estimate}
 
@@ -39,8 +40,9 @@ def chi_square_curve(image: ImageData, channel: str | None = None, order: str = 
 
 
 def payload_estimates(image: ImageData) -> dict[str, Any]:
-    """{"channels": {name: {"rs": bpc|None, "spa": ..., "ws": ...}}, "reasons": {name: why undecided}}."""
-    out: dict[str, Any] = {"channels": {}, "reasons": {}}
+    """{"channels": {name: {"rs": bpc|None, "spa": ..., "ws": ...}}, "reasons": {name: why undecided},
+    "lsb_matching": {"projection", "threshold", "decisive"} or None} (bpc = bits per channel value)."""
+    out: dict[str, Any] = {"channels": {}, "reasons": {}, "lsb_matching": None}
     if image.palette_indices is not None:
         out["reasons"]["image"] = "palette image: LSB detectors do not apply"
         return out
@@ -56,4 +58,11 @@ def payload_estimates(image: ImageData) -> dict[str, Any]:
             if est.reason:
                 out["reasons"][f"{ch.name}.{key}"] = est.reason
         out["channels"][ch.name] = row
+    from stegnox_gui.engine.methods.lsb_matching import METHOD as LSBM  # noqa: PLC0415 (heavy model import)
+
+    if LSBM.applies_to(image):
+        d = LSBM.run(image, RunContext())[0].data
+        if d.get("decided"):
+            out["lsb_matching"] = {"projection": d["projection"], "threshold": d["threshold"],
+                                   "decisive": d["decisive"]}
     return out
