@@ -86,3 +86,12 @@ def test_help_documents_exit_status(capsys) -> None:
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "Exit status" in out and "hidden data found" in out
+
+
+def test_summary_lines_and_batch_count(images, capsys) -> None:
+    status = main(["analyze", "-s", "-m", "lsb", str(images["stego"]), str(images["clean"]), str(images["bad"])])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("hidden_data") and "Leave the envelope" in lines[0]
+    assert lines[1].startswith("clean") and lines[2].startswith("ERROR")
+    assert lines[3] == "3 files: 1 hidden_data, 1 clean, 1 failed"
+    assert status == 5

@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pixel-limit", type=int, metavar="N", help="refuse images with more pixels than this")
     p.add_argument("--list-methods", action="store_true", help="print the method names and exit")
     p.add_argument("--all-findings", action="store_true", help="also show ordinary (not hidden) information")
+    p.add_argument("--summary", "-s", action="store_true", help="one line per image (verdict, score, message)")
     p.set_defaults(func=run)
 
 
@@ -82,26 +83,32 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
 
 def _analyze_all(engine: Any, args: argparse.Namespace, methods: list[str] | None, out: TextIO, err: TextIO) -> int:
-    from stegnox_gui.engine.errors import EngineError
-
     status = EXIT_CLEAN
+    counts: dict[str, int] = {}
     for path in _expand(args.paths):
         try:
             result = engine.extract_all_methods(path, output_dir=args.output_dir, methods=methods)
-        except EngineError as exc:
+        except Exception as exc:  # EngineError, or anything else: never let one file stop the batch
             status |= EXIT_FAILED
-            _report_error(path, exc, args.json, out, err)
+            counts["failed"] = counts.get("failed", 0) + 1
+            if args.summary and not args.json:
+                print(f"{'ERROR':<12} {'':>5}  {path}: {str(exc) or type(exc).__name__}", file=out, flush=True)
+            else:
+                _report_error(path, exc, args.json, out, err)
             continue
-        except Exception as exc:  # never let one file stop the batch
-            status |= EXIT_FAILED
-            _report_error(path, exc, args.json, out, err)
-            continue
+        counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
         if result.get("found_data"):
             status |= EXIT_FOUND
         if args.json:
             print(json.dumps({"path": str(path), **result}, ensure_ascii=False), file=out, flush=True)
+        elif args.summary:
+            print(f"{result['verdict']:<12} {result['score']:>5.2f}  {path}: {result['message']}", file=out, flush=True)
         else:
             print(format_report(path, result, show_all=args.all_findings), file=out, flush=True)
+    total = sum(counts.values())
+    if total > 1 and not args.json:
+        parts = ", ".join(f"{counts[k]} {k}" for k in ("hidden_data", "suspicious", "clean", "failed") if k in counts)
+        print(f"{total} files: {parts}", file=out, flush=True)
     return status
 
 
