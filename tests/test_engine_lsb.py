@@ -273,3 +273,35 @@ def test_non_prose_text_behind_a_header(tmp_path) -> None:
     lsb.hide(str(cover), secret).save(stego)
     best = _run(stego)[0]
     assert best.payload == secret.encode() and best.params["header"] == "stegano" and best.confidence >= 0.8
+
+
+@pytest.mark.parametrize("data_bits", [1, 2])
+def test_openstego_layout(tmp_path, data_bits) -> None:
+    """OpenStego's LSB plugin, re-implemented from its source: the header (OPENSTEGO, version, length,
+    channel bits, name length, compression and encryption flags, cipher name, file name) at 1 bit
+    per R,G,B value, row by row; the gzip-compressed data from the next whole pixel on, `data_bits`
+    bits per value, each byte's top bit first."""
+    secret = b"The ferry leaves at six; the ticket is in the green locker."
+    body = gzip.compress(secret, mtime=0)
+    name = b"plan.txt"
+    header = (b"OPENSTEGO\x02" + struct.pack("<I", len(body)) + bytes([data_bits, len(name), 1, 0])
+              + b"AES128\x00\x00" + name)
+    flat = natural_rgb(100, 140, seed=23).reshape(-1, 3)
+
+    def write(data: bytes, first_pixel: int, bits: int) -> int:
+        stream = [(byte >> (7 - i)) & 1 for byte in data for i in range(8)]
+        per_pixel = 3 * bits
+        stream += [0] * (-len(stream) % per_pixel)
+        for p in range(len(stream) // per_pixel):
+            chunk = stream[p * per_pixel:(p + 1) * per_pixel]
+            for c in range(3):
+                value = int("".join(map(str, chunk[c * bits:(c + 1) * bits])), 2)
+                flat[first_pixel + p, c] = (int(flat[first_pixel + p, c]) >> bits << bits) | value
+        return first_pixel + len(stream) // per_pixel
+
+    write(body, write(header, 0, 1), data_bits)
+    path = tmp_path / "openstego.png"
+    Image.fromarray(flat.reshape(100, 140, 3)).save(path)
+    best = _run(path)[0]
+    assert best.params["header"] == "openstego" and best.params["filename"] == "plan.txt"
+    assert best.payload == body and best.preview == secret.decode()

@@ -251,8 +251,10 @@ class BitSource:
         """Number of selected pixels that hold the first `nbytes` bytes."""
         return -(-nbytes * 8 // layout.bits_per_pixel)
 
-    def extract(self, layout: Layout, nbytes: int | None = None) -> bytes:
-        """The layout's stream: its first `nbytes` bytes, or all of it (whole bytes only)."""
+    def extract(self, layout: Layout, nbytes: int | None = None, *, skip_pixels: int = 0) -> bytes:
+        """The layout's stream: its first `nbytes` bytes, or all of it (whole bytes only). With
+        `skip_pixels`, the stream starts that many pixels into the order (every-pixel selection only;
+        tools like OpenStego start their data on a fresh pixel after the header)."""
         if not self.has(layout):
             raise ValueError(f"Layout {layout.name} needs channels this image does not have ({', '.join(self.arrays)})")
         channels = layout.channel_list()
@@ -264,10 +266,13 @@ class BitSource:
         if layout.selection == "all":
             pieces = []
             step = _CHUNK_PIXELS  # a multiple of 8 pixels, so every chunk packs into whole bytes
-            for start in range(0, min(npix, self.pixel_count), step):
-                values = self.ordered_values(channels, layout.order, start, min(start + step, npix))
+            stop = min(skip_pixels + npix, self.pixel_count)
+            for start in range(skip_pixels, stop, step):
+                values = self.ordered_values(channels, layout.order, start, min(start + step, stop))
                 pieces.append(pack_bits(values, layout.planes, layout.bit_order))
             return b"".join(pieces)[:want]
+        if skip_pixels:
+            raise ValueError("skip_pixels needs the every-pixel selection")
         idx = selection_indices(layout.selection, self.pixel_count, npix)
         if len(idx) == 0:
             return b""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from stegnox_gui.engine.bitstream import BitSource, Layout, pack_bits, selection_indices
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
-from stegnox_gui.engine.payload.recognize import Recognized, recognize
+from stegnox_gui.engine.payload.recognize import Recognized, describe_payload, recognize
 from stegnox_gui.engine.payload.text import word_score
 
 PREFIX_BYTES = 384  # zsteg reads 256; a little more lets most headerless texts end inside the prefix
@@ -131,6 +131,8 @@ class LsbMethod(Method):
                 continue
             rec = self._recognize(src, lay, prefix)
             if rec is not None:
+                if rec.params.get("header") == "openstego":
+                    rec = _openstego_data(src, lay, rec)
                 hits.append(_Hit(lay, rec))
         return hits
 
@@ -174,6 +176,25 @@ class LsbMethod(Method):
                 findings[mirror] = _finding(self.name, hit.layout, rec)
         findings.sort(key=lambda f: -f.confidence)
         return findings
+
+
+def _openstego_data(src: BitSource, lay: Layout, rec: Recognized) -> Recognized:
+    """OpenStego writes its header with 1 bit per channel, then starts the data on the next whole
+    pixel with the header's number of bits per channel: read the data from there."""
+    if lay.planes != (0,) or lay.selection != "all":
+        return rec
+    header_bits = rec.params["header_length"] * 8
+    first_pixel = -(-header_bits // lay.bits_per_pixel)
+    bits = int(rec.params.get("channel_bits") or 1)
+    if not 1 <= bits <= 8:
+        return rec
+    data_layout = Layout.low_bits(bits, lay.channels, lay.bit_order, lay.order)
+    data = src.extract(data_layout, rec.params["payload_length"], skip_pixels=first_pixel)
+    described = describe_payload(data, header="openstego") or Recognized("file", "data", data, 0.9)
+    described.params = {**rec.params, **described.params, "data_bits": data_layout.bits_name,
+                        "data_first_pixel": first_pixel}
+    described.confidence = max(described.confidence, 0.97)
+    return described
 
 
 def _mirror_of(payload: bytes, earlier: list[Finding]) -> int | None:

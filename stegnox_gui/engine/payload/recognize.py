@@ -7,7 +7,9 @@ payloads). When the evidence runs past the prefix, the result says how many stre
 """
 from __future__ import annotations
 
+import bz2
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -183,12 +185,31 @@ def _file_result(data: bytes, carved: Carved, conf: float) -> Recognized:
         r.preview = _zip_preview(data)
     elif carved.type in ("png", "gif", "jpeg", "bmp"):
         r.preview = _image_preview(data, carved.description)
-    elif carved.type == "zlib":
-        try:
-            r.preview = _render(zlib.decompress(data))
-        except zlib.error:
-            pass
+    elif carved.type in _DECOMPRESSORS:
+        inner = _decompress(carved.type, data)
+        if inner is not None:
+            r.preview = _render(inner)
     return r
+
+
+_DECOMPRESSORS = {
+    "zlib": lambda: zlib.decompressobj(),
+    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "bzip2": lambda: bz2.BZ2Decompressor(),
+    "xz": lambda: lzma.LZMADecompressor(),
+}
+PREVIEW_DECOMPRESS_LIMIT = 1 << 20
+
+
+def _decompress(kind: str, data: bytes) -> bytes | None:
+    """The first MiB of a compressed payload's content (bounded against bombs), or None."""
+    try:
+        dec = _DECOMPRESSORS[kind]()
+        if kind in ("zlib", "gzip"):
+            return dec.decompress(data, PREVIEW_DECOMPRESS_LIMIT)
+        return dec.decompress(data, max_length=PREVIEW_DECOMPRESS_LIMIT)
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
+        return None
 
 
 def _text_at_start(stream: bytes, cap: int) -> Recognized | None:
