@@ -102,3 +102,44 @@ def test_stegpy_layout_reads_back(bits) -> None:
         comps[c].coefs[by, bx, k] = _stegpy_set(int(comps[c].coefs[by, bx, k]), value, bits)
     stream, found_bits = stegpy_stream(dct, len(message))
     assert found_bits == bits and stream == message
+
+
+def _jsteg_embed(blocks: list[list[int]], data: bytes) -> None:
+    """Set the LSB of luminance AC coefficients with |value| > 1, first bit of each byte first (bit 0)."""
+    bits = [(byte >> i) & 1 for byte in data for i in range(8)]
+    pos = 0
+    for block in blocks:
+        for k in range(1, 64):
+            v = block[k]
+            if pos < len(bits) and (v < -1 or v > 1):
+                nv = (v & ~1) | bits[pos]
+                block[k] = -3 if nv == -1 else nv  # keep |value| > 1 so the reader sees the carrier
+                pos += 1
+    assert pos == len(bits), "cover too small"
+
+
+def test_jsteg_stream_and_method() -> None:
+    from stegnox_gui.engine.methods.dct_payload import METHOD, jsteg_stream
+
+    raw = _jpeg(Image.fromarray(natural_rgb(256, 256, seed=6)), quality=95)
+    head = read_dct(raw, record_order=True)
+    assert len(head.decode_order) == head.components[0].blocks_w * head.components[0].blocks_h
+    secret = b"The meeting point is the third pier; bring the red umbrella."
+    _jsteg_embed(head.decode_order, b"jsteg" + len(secret).to_bytes(4, "little") + secret)
+    assert jsteg_stream(head.decode_order).startswith(b"jsteg")
+    found = METHOD._jsteg(raw, head)
+    assert found is not None and found.payload == secret and found.params["header"] == "jsteg"
+
+    clean = read_dct(raw, record_order=True)
+    assert METHOD._jsteg(raw, clean) is None
+
+
+def test_jsteg_without_framing_finds_text() -> None:
+    from stegnox_gui.engine.methods.dct_payload import METHOD
+
+    raw = _jpeg(Image.fromarray(natural_rgb(256, 256, seed=7)), quality=95)
+    head = read_dct(raw, record_order=True)
+    secret = b"Library use of jsteg leaves no header: this sentence is all there is."
+    _jsteg_embed(head.decode_order, secret + b"\x00")
+    found = METHOD._jsteg(raw, head)
+    assert found is not None and found.payload == secret and found.kind == "text"

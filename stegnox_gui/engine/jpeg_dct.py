@@ -38,6 +38,9 @@ class DctImage:
     components: list[Component] = field(default_factory=list)
     qtables: dict[int, np.ndarray] = field(default_factory=dict)  # id -> 64 steps in zigzag order
     complete: bool = True  # False when decoding stopped early (max_blocks) or the scan was cut short
+    # blocks of the first component in the order the file codes them (edge padding blocks included),
+    # recorded on request: jsteg-like tools hide bits in that order
+    decode_order: list[list[int]] = field(default_factory=list)
 
 
 _MARKER_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
@@ -84,9 +87,12 @@ class _Bits:
         return v if v >= 1 << (s - 1) else v - (1 << s) + 1
 
 
-def read_dct(raw: bytes, *, max_blocks: int | None = None) -> DctImage:
+def read_dct(raw: bytes, *, max_blocks: int | None = None, record_order: bool = False,
+             max_decoded: int | None = None) -> DctImage:
     """Decode coefficients. With `max_blocks`, stop once that many blocks of the first component are
-    complete in raster order (the rest stay zero and `complete` is False)."""
+    complete in raster order (the rest stay zero and `complete` is False). `record_order` keeps the
+    first component's blocks in file order in `decode_order`; `max_decoded` stops once that many of
+    them are decoded."""
     if not raw.startswith(b"\xff\xd8"):
         raise UnsupportedJpeg("not a JPEG")
     pos = 2
@@ -145,9 +151,10 @@ def read_dct(raw: bytes, *, max_blocks: int | None = None) -> DctImage:
                 raise UnsupportedJpeg("scan before frame header")
             m = _MARKER_END.search(raw, pos)
             end = m.start() if m else len(raw)
-            _decode_scan(image, seg, raw[pos:end], dc_tables, ac_tables, restart, max_blocks)
+            _decode_scan(image, seg, raw[pos:end], dc_tables, ac_tables, restart, max_blocks,
+                         record_order or max_decoded is not None, max_decoded)
             pos = end
-            if max_blocks is not None and not image.complete:
+            if (max_blocks is not None or max_decoded is not None) and not image.complete:
                 return image
     if image is None:
         raise UnsupportedJpeg("no frame header")
@@ -155,7 +162,8 @@ def read_dct(raw: bytes, *, max_blocks: int | None = None) -> DctImage:
 
 
 def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, list[int]],
-                 ac_tables: dict[int, list[int]], restart: int, max_blocks: int | None) -> None:
+                 ac_tables: dict[int, list[int]], restart: int, max_blocks: int | None,
+                 record_order: bool = False, max_decoded: int | None = None) -> None:
     hmax = max(c.h for c in image.components)
     vmax = max(c.v for c in image.components)
     for c in image.components:
@@ -205,10 +213,15 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
             else:
                 by, bx = my, mx
             block = _decode_block(bits, dct, act, preds, id(comp))
+            if record_order and comp is first:
+                image.decode_order.append(block)
             if by < comp.blocks_h and bx < comp.blocks_w:
                 comp.coefs[by, bx] = block
         if bits.pos > bits.limit + 64:
             image.complete = False  # ran past the data: truncated file
+            return
+        if max_decoded is not None and len(image.decode_order) >= max_decoded and mcu < total - 1:
+            image.complete = False
             return
         if max_blocks is not None and scan[0][0] is first and mcu < total - 1:
             # blocks of the first component complete in raster order so far
