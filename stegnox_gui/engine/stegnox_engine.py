@@ -135,7 +135,8 @@ def _finding_dict(f: Finding, index: int, out: Path | None, image: ImageData) ->
     if out is not None and f.payload:
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", image.path.stem)[:60]
         ext = _EXT.get((f.detected_type or "").lower(), "bin")
-        path = out / f"{stem}.{index:02d}.{f.method}.{ext}"
+        # the image's hash keeps same-named images from different folders apart in one output folder
+        path = out / f"{stem}-{image.sha256[:8]}.{index:02d}.{f.method}.{ext}"
         path.write_bytes(f.payload)
         d["path"] = str(path)
     return d
