@@ -120,3 +120,19 @@ def test_real_engine_finds_lsb_text_and_carves_it(tmp_path) -> None:
 def test_missing_file_raises_load_error(tmp_path) -> None:
     with pytest.raises(ImageLoadError, match="not found"):
         StegnoxEngine(methods=[]).extract_all_methods(tmp_path / "nope.png")
+
+
+def test_same_named_images_do_not_overwrite_each_others_payloads(tmp_path) -> None:
+    out = tmp_path / "out"
+    paths = []
+    for i, folder in enumerate(("a", "b")):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "photo.png"
+        Image.fromarray(natural_rgb(40, 40, seed=30 + i)).save(path)
+        paths.append(path)
+    carved = []
+    for i, path in enumerate(paths):
+        methods = [Recorder("m", [Finding("m", "file", 0.9, "x", payload=f"payload {i}".encode() * 4)])]
+        carved.append(StegnoxEngine(methods=methods).extract_all_methods(path, output_dir=out)["findings"][0]["path"])
+    assert carved[0] != carved[1]
+    assert [Path(p).read_bytes()[:9] for p in carved] == [b"payload 0", b"payload 1"]
