@@ -12,6 +12,8 @@ SYSDEPS_EXTRA ?= $(if $(STEGNOX_PACKAGING_TESTS),binutils desktop-file-utils dpk
 
 .PHONY: run test test-all bench package sysdeps clean
 
+# A real window (X11) also needs the xcb libraries of Qt's xcb platform plugin.
+run: SYSDEPS_EXTRA = libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0
 run: sysdeps $(STAMP_RUN)
 	$(BIN)/stegnox
 

@@ -24,7 +24,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_display() -> None:
+    """On Linux, say clearly that a screen is needed instead of letting Qt abort."""
+    import os
+
+    if sys.platform.startswith("linux") and not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        raise SystemExit("stegnox: no display found (DISPLAY/WAYLAND_DISPLAY unset). Start the app from a desktop "
+                         "session, use `stegnox analyze` / `stegnox worker` headless, or set "
+                         "QT_QPA_PLATFORM=offscreen.")
+
+
 def _app(argv: list[str]):
+    _check_display()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
