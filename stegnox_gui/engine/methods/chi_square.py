@@ -27,10 +27,23 @@ ROW_LEVEL = 0.8  # typical WS estimate of rows filled by a message (WS underesti
 MESSAGE_WS_MIN = 0.75
 # ... and that mean must stand out of the row-to-row noise of WS (large on textured images): z-score
 MESSAGE_Z_MIN = 8.0
+PROFILE_BLOCKS = 4  # wide rows: the row-wise WS profile averages this many spread blocks of columns
+PROFILE_BLOCK = 128
 
 
 def _mad_sigma(x: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(x - np.median(x)))) if x.size else 0.0
+
+
+def _row_profile(a: np.ndarray) -> np.ndarray:
+    """WS estimate per interior row; on wide images the mean over a few blocks of columns spread across
+    the row (bounded cost, and still every part of the row has a say)."""
+    w = a.shape[1]
+    if w <= PROFILE_BLOCKS * PROFILE_BLOCK:
+        return ws_rows(a)
+    starts = np.linspace(0, w - PROFILE_BLOCK, PROFILE_BLOCKS).astype(int)
+    with np.errstate(invalid="ignore"):
+        return np.nanmean([ws_rows(a[:, s:s + PROFILE_BLOCK]) for s in starts], axis=0)
 
 
 def message_end(channel: np.ndarray, order: str, fraction: float) -> tuple[float, float, float]:
@@ -45,10 +58,10 @@ def message_end(channel: np.ndarray, order: str, fraction: float) -> tuple[float
     if stop < 4:
         return 0.0, 0.0, 0.0
     head = min(stop, math.ceil(cal.CHI_MIN_RUN_SAMPLES / max(1, a.shape[1])) + 2)
-    first = np.nan_to_num(ws_rows(a[: max(3, head)]), nan=0.0)
+    first = np.nan_to_num(_row_profile(a[: max(3, head)]), nan=0.0)
     if first.size == 0 or float(first.mean()) < MESSAGE_WS_MIN / 2:
         return 0.0, 0.0, 0.0  # no message starts here: skip the full profile
-    rows = np.nan_to_num(ws_rows(a[:stop]), nan=0.0)  # rows 1 .. stop-2
+    rows = np.nan_to_num(_row_profile(a[:stop]), nan=0.0)  # rows 1 .. stop-2
     if rows.size == 0:
         return 0.0, 0.0, 0.0
     gain = np.cumsum(rows - ROW_LEVEL / 2)
