@@ -42,8 +42,10 @@ def _row_profile(a: np.ndarray) -> np.ndarray:
     if w <= PROFILE_BLOCKS * PROFILE_BLOCK:
         return ws_rows(a)
     starts = np.linspace(0, w - PROFILE_BLOCK, PROFILE_BLOCKS).astype(int)
-    with np.errstate(invalid="ignore"):
-        return np.nanmean([ws_rows(a[:, s:s + PROFILE_BLOCK]) for s in starts], axis=0)
+    blocks = np.array([ws_rows(a[:, s:s + PROFILE_BLOCK]) for s in starts])
+    counts = np.sum(~np.isnan(blocks), axis=0)
+    sums = np.nansum(blocks, axis=0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def message_end(channel: np.ndarray, order: str, fraction: float) -> tuple[float, float, float]:
