@@ -27,6 +27,7 @@ ROW_LEVEL = 0.8  # typical WS estimate of rows filled by a message (WS underesti
 MESSAGE_WS_MIN = 0.75
 # ... and that mean must stand out of the row-to-row noise of WS (large on textured images): z-score
 MESSAGE_Z_MIN = 8.0
+MESSAGE_MIN_ROWS = 3  # measured rows a message must fill
 PROFILE_BLOCKS = 4  # wide rows: the row-wise WS profile averages this many spread blocks of columns
 PROFILE_BLOCK = 128
 
@@ -70,6 +71,8 @@ def message_end(channel: np.ndarray, order: str, fraction: float) -> tuple[float
     k = int(np.argmax(gain)) + 1  # rows 1..k carry the message
     level = float(np.mean(rows[:k]))
     partial = float(np.clip(rows[k] / max(level, 1e-6), 0, 1)) if k < rows.size else 0.0
+    if k < MESSAGE_MIN_ROWS or k * min(a.shape[1], PROFILE_BLOCKS * PROFILE_BLOCK) < cal.CHI_MIN_RUN_SAMPLES:
+        return 0.0, 0.0, 0.0  # too little measured evidence (a single odd row at the border, say)
     rest = rows[k + 1:]
     sigma = _mad_sigma(rest) if rest.size >= 8 else _mad_sigma(rows)
     z = level * math.sqrt(k) / max(sigma, 0.05)
