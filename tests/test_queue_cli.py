@@ -146,3 +146,19 @@ def test_env_data_dir_and_console_script(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     with JobQueue(tmp_path / "envdata") as q:
         assert [j["image_path"] for j in q.list_jobs()] == [str(tmp_path / "a.png")]
+
+
+def test_command_names_match_the_parser_and_version_loads_no_engine():
+    """`stegnox --version` answers without importing numpy; every subcommand is routed to the parser."""
+    import subprocess
+    import sys
+
+    from stegnox_gui.cli import main as cli_main
+
+    choices = cli_main.build_parser()._subparsers._group_actions[0].choices
+    assert set(choices) == set(cli_main.COMMAND_NAMES)
+    code = ("import sys; from stegnox_gui.cli.main import main; main(['--version']); "
+            "sys.exit(1 if 'numpy' in sys.modules else 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("StegnoX ")

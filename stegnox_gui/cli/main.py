@@ -5,10 +5,9 @@ import argparse
 import sys
 
 from stegnox_gui import __version__
-from stegnox_gui.cli import analyze_cmd, queue_cmd, worker_cmd
 
 # Each subcommand module has register(subparsers) and sets `func` on its parser.
-COMMANDS = [queue_cmd, analyze_cmd, worker_cmd]
+COMMAND_NAMES = ("queue", "analyze", "worker")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,18 +17,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"StegnoX {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS:
+    # Imported here so that `--version` and the GUI start without loading numpy and the engine.
+    from stegnox_gui.cli import analyze_cmd, queue_cmd, worker_cmd
+
+    for module in (queue_cmd, analyze_cmd, worker_cmd):
         module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    if argv == ["--version"]:
+        print(f"StegnoX {__version__}")
+        return 0
     # Anything that is not a known subcommand (files to open, GUI flags) goes to the desktop app.
-    if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0] not in COMMAND_NAMES and argv[0] not in ("-h", "--help", "--version")):
         from stegnox_gui.gui.app import main as gui_main
 
         return gui_main(argv)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)

@@ -49,7 +49,7 @@ MAX_OPEN = 5  # file-manager windows opened at once for a multi-selection
 
 
 class _RetentionTask(QRunnable):
-    """Removes finished jobs older than `days` and their result folders (H1's retention)."""
+    """Removes finished jobs older than `days` and their result folders."""
 
     def __init__(self, queue: Any, results_root: Path, days: int) -> None:
         super().__init__()

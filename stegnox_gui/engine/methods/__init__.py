@@ -16,7 +16,7 @@ REGISTRY: list[str] = [
     "bmp_structure",
     "gif_structure",
     "embedded",
-    # statistical detectors (H4): after every extraction method
+    # statistical detectors: after every extraction method
     "chi_square",
     "rs_analysis",
     "sample_pairs",
