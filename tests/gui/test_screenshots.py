@@ -60,3 +60,36 @@ def test_screenshots_of_main_window_and_results_view(qtbot, make_window, setting
     assert _not_blank(main_png) > 10
     assert _not_blank(results_png) > 10
     assert Image.open(main_png).size[0] >= 1000
+
+
+@pytest.mark.slow
+def test_screenshot_of_a_bit_plane_showing_sequential_lsb(qtbot, make_window, settings, tmp_path):
+    """A corpus photo with 1,855 bytes in the LSBs of B,G,R (row-major): the blue LSB plane shows the
+    embedded rows at the top as noise, the rest as the photo's structure."""
+    import shutil
+
+    corpus = Path(__file__).resolve().parent.parent / "data" / "corpus-dev" / "images"
+    image = tmp_path / "evidence" / "img_5c1bac.png"
+    image.parent.mkdir()
+    shutil.copy(corpus / image.name, image)
+    OUT.mkdir(exist_ok=True)
+    settings.workers = 1
+    w = make_window(start_workers=True)
+    w.resize(1360, 860)
+    with qtbot.waitSignal(w.jobs_added, timeout=20_000):
+        w.add_paths([str(image)])
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1 and w.model.row_at(0).status == "completed", timeout=180_000)
+    w.select_job(w.model.row_at(0).job_id)
+    viewer = w.results_view.image_viewer
+    qtbot.waitUntil(lambda: "b" in viewer.channels(), timeout=20_000)
+    viewer.select_plane("b", 0)
+    qtbot.waitUntil(lambda: viewer.shown_key() == ("plane", "b", 0), timeout=20_000)
+
+    shown = viewer.displayed_image()
+    assert (shown.width(), shown.height()) == (320, 240)
+    path = OUT / "bit_plane.png"
+    assert w.results_view.grab().save(str(path))
+    assert _not_blank(path) > 10
+    # The embedded top rows of the plane are noise: about half the bits set, unlike a flat region.
+    plane = np.asarray(Image.open(image).convert("RGB"))[:, :, 2] & 1
+    assert 0.4 < plane[:10].mean() < 0.6
