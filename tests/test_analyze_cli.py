@@ -75,9 +75,14 @@ def test_pixel_limit_refuses_large_images(images, capsys) -> None:
     assert "pixel limit" in json.loads(capsys.readouterr().out)["error"]
 
 
-def test_list_methods(capsys) -> None:
-    assert main(["analyze", "--list-methods", "x"]) == 0
+def test_list_methods_needs_no_path(capsys) -> None:
+    assert main(["analyze", "--list-methods"]) == 0
     assert "lsb" in capsys.readouterr().out.split()
+
+
+def test_no_path_is_a_usage_error(capsys) -> None:
+    assert main(["analyze"]) == 2
+    assert "at least one image" in capsys.readouterr().err
 
 
 def test_help_documents_exit_status(capsys) -> None:

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Analyse images with every method (LSB layouts, metadata, appended and "
                                    "embedded files, container structure, statistics) and report what is hidden.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="image files or folders")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--output-dir", "-o", metavar="DIR", help="write recovered payloads (carved files) here")
     p.add_argument("--methods", "-m", metavar="NAMES", action="append",
@@ -59,6 +59,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         for m in engine.methods:
             print(f"{m.name:18} {m.role:11} {m.title}", file=out)
         return EXIT_CLEAN
+    if not args.paths:
+        print("stegnox analyze: give at least one image file or folder (or --list-methods)", file=err)
+        return EXIT_USAGE
     methods = None
     if args.methods:
         methods = [n for item in args.methods for n in item.split(",") if n]
