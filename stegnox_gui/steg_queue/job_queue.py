@@ -303,7 +303,7 @@ class JobQueue:
                 (worker, now, now, now + self.lease_seconds)).fetchone()
             if row is None:
                 return None
-            self._bump(conn)
+            # '~rev' was advanced to the row's rev by the count trigger (schema v4): no bump here.
         record = row_to_record(row, False)
         record["results"] = None
         return record
@@ -387,7 +387,7 @@ class JobQueue:
             ).fetchone()
             if row is None:
                 return False
-            self._bump(conn)
+            # '~rev' was advanced to the row's rev by the count trigger (schema v4): no bump here.
             if body is not None:
                 conn.execute("INSERT OR REPLACE INTO results (seq, body) VALUES (?, ?)", (row[0], body))
         return True
@@ -471,12 +471,13 @@ class JobQueue:
             now = time.time()
             row = conn.execute(
                 f"UPDATE jobs SET {assignments}, updated_at = ?, rev = (SELECT n + 1 FROM counts WHERE status = '~rev' AND priority = 0) "
-                f"WHERE job_id = ? AND status IN ({marks}){worker_clause} RETURNING seq",
+                f"WHERE job_id = ? AND status IN ({marks}){worker_clause} RETURNING seq, rev",
                 (*values(now), now, job_id, *from_status, *((worker_id,) if worker_id is not None else ()))
             ).fetchone()
             if row is None:
                 return None
-            self._bump(conn)
+            # A status change already advanced '~rev' to the row's rev (count trigger); a heartbeat did not.
+            conn.execute("UPDATE counts SET n = ?1 WHERE status = '~rev' AND priority = 0 AND n < ?1", (row[1],))
             return row[0]
 
     def _bulk(self, job_ids: Iterable[str], assignments: str, values, from_status: tuple[str, ...],

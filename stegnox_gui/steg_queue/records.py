@@ -87,7 +87,12 @@ def iso(ts: float | None) -> str | None:
 def _iso(ts: float) -> str:
     whole = math.floor(ts)
     millis = min(int(round((ts - whole) * 1000)), 999)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
+    return f"{_iso_second(whole)}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=1024)  # a claim's started/updated/lease times are new floats but share seconds
+def _iso_second(whole: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
 
 
 _PRIORITY_LABEL = {p.value: p.label for p in JobPriority}
