@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import sys
 import time
 
 import pytest
@@ -166,3 +168,31 @@ def test_changed_worker_settings_apply_without_a_restart(qtbot, make_window, set
     with qtbot.waitSignal(w.jobs_added, timeout=10_000):
         w.add_paths([str(png(tmp_path / "after.png"))])
     qtbot.waitUntil(lambda: w.bridge.finished_count == 1, timeout=120_000)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop file managers")
+def test_reveal_on_linux_asks_the_file_manager_to_select_the_file(tmp_path, monkeypatch):
+    """A fake dbus-send on PATH records its arguments: the FileManager1.ShowItems call names the file."""
+    import stat
+
+    from stegnox_gui.gui import desktop
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.txt"
+    fake = bin_dir / "dbus-send"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}.tmp" && mv "{log}.tmp" "{log}"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    image = tmp_path / "evidence one" / "img.png"
+    image.parent.mkdir()
+    image.write_bytes(b"x")
+    monkeypatch.setattr(desktop, "open_folder", lambda p: pytest.fail("fell back to opening the folder"))
+
+    assert desktop.reveal_file(image)
+    deadline = time.monotonic() + 10
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    args = log.read_text().splitlines()
+    assert "org.freedesktop.FileManager1.ShowItems" in args
+    assert f"array:string:{image.resolve().as_uri()}" in args
