@@ -112,9 +112,33 @@ def test_lsb_matching_detector_sees_pm1_embedding_on_colour_covers(covers, tmp_p
     assert hits >= len(colour) - 1  # the aim is >= 80 % at 0.4 bits per value
 
 
-def test_lsb_matching_detector_only_informs_on_gray(covers, tmp_path):
+def test_lsb_matching_detector_decides_on_gray(covers, tmp_path):
     from stegnox_gui.engine.methods import lsb_matching
 
     name, arr = [(n, a) for n, a in covers if a.ndim == 2][0]
-    f = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=2), tmp_path / name))
-    assert not f.hidden and not f.data["decisive"] and "information only" in f.summary
+    clean = _run(lsb_matching.METHOD, save_png(arr, tmp_path / f"c_{name}"))
+    assert clean.data["decisive"] and clean.data["kind"] == "gray" and not clean.hidden, clean.summary
+    stego = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=2), tmp_path / name))
+    assert stego.data["projection"] > clean.data["projection"] + 1, (clean.summary, stego.summary)
+
+
+def _noise_render(h: int, w: int, seed: int) -> np.ndarray:
+    """benchmarks/engine_bench.py's synthetic image: bicubic-upscaled noise plus uniform +-3 noise per channel."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    small = rng.normal(128, 45, size=(h // 32, w // 32, 3)).clip(0, 255).astype(np.uint8)
+    arr = np.asarray(Image.fromarray(small).resize((w, h), Image.BICUBIC)).astype(np.int16)
+    arr += rng.integers(-3, 4, size=arr.shape, dtype=np.int16)
+    return arr.clip(0, 255).astype(np.uint8)
+
+
+def test_lsb_matching_detector_cannot_decide_on_noise_renders(tmp_path):
+    """Independent +-3 noise in every channel is far more than +-1 embedding adds: no alarm, undecided."""
+    from stegnox_gui.engine.methods import lsb_matching
+
+    arr = _noise_render(768, 1024, seed=10)
+    f = _run(lsb_matching.METHOD, save_png(arr, tmp_path / "noise.png"))
+    assert not f.hidden and not f.data["decided"] and "cannot decide" in f.summary, f.summary
+    gray = _run(lsb_matching.METHOD, save_png(np.asarray(arr.mean(axis=2), dtype=np.uint8), tmp_path / "g.png"))
+    assert not gray.hidden, gray.summary

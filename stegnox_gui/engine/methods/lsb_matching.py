@@ -1,6 +1,7 @@
-"""LSB matching (+-1 embedding) detector: SPAM features and a Fisher discriminant trained on clean
-photographs (engine/detection/lsbm.py). The structural detectors (RS, SPA, WS) cannot see +-1 embedding;
-this one can, on colour photographs. On gray images it is weak and only informs."""
+"""LSB matching (+-1 embedding) detector: Fisher discriminants trained on clean photographs against
+simulated +-1 embedding (engine/detection/lsbm.py): SPAM features with colour differences on colour images,
+activity-class residual histograms and the noise floor on gray ones. The structural detectors (RS, SPA, WS)
+cannot see +-1 embedding; this one can. Images whose own noise swamps +-1 embedding are undecidable."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from stegnox_gui.engine.detection.base import LOSSY_FORMATS, confidence_for, spatial_detection_applies
-from stegnox_gui.engine.detection.lsbm import image_features, projection
+from stegnox_gui.engine.detection.lsbm import analyse, projection
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 
@@ -29,29 +30,27 @@ class LsbMatching(Method):
             pixels = image.pixels("rgb")
         else:
             pixels = image.channels.get("gray")
-        feats = image_features(pixels) if pixels is not None else None
+        a = analyse(pixels) if pixels is not None else {"kind": None, "reason": "no colour or gray channels"}
         data: dict[str, Any] = {"detector": "lsbm", "lossy_source": image.format in LOSSY_FORMATS}
-        if feats is None:
-            data.update(decided=False, payload_bpc=None)
-            return [Finding(self.name, "statistic", 0.0,
-                            "LSB matching: cannot decide (flat, saturated, synthetic or tiny channels)",
+        if a["kind"] is None or a["reason"] is not None:
+            data.update(decided=False, payload_bpc=None, reason=a["reason"], noise_floor=a.get("floor"))
+            return [Finding(self.name, "statistic", 0.0, f"LSB matching: cannot decide ({a['reason']})",
                             hidden=False, data=data)]
-        kind, f = feats
+        kind, f = a["kind"], a["features"]
         model = lsbm_model.MODELS[kind]
         proj = projection(kind, f)
         rate = float(np.clip(model["rate_slope"] * proj + model["rate_intercept"], 0.0, 1.0))
-        decisive = kind == "color" and not data["lossy_source"]
+        decisive = not data["lossy_source"]
         conf = confidence_for(proj, model["suspicious"], model["hidden"]) if decisive else 0.0
         data.update(decided=True, kind=kind, projection=round(proj, 4), threshold=model["hidden"],
                     suspicious_threshold=model["suspicious"], payload_bpc=round(rate, 4) if proj > 0 else 0.0,
-                    decisive=decisive)
+                    decisive=decisive, noise_floor=round(a["floor"], 3))
         hidden = decisive and proj >= model["hidden"]
         if hidden:
             summary = (f"LSB matching: +-1 embedding likely (discriminant {proj:.1f}, threshold "
                        f"{model['hidden']:.1f}; roughly {rate:.2f} bits per channel value)")
         elif not decisive:
-            why = "decoded JPEG pixels" if data["lossy_source"] else "weak on gray images"
-            summary = f"LSB matching: discriminant {proj:.1f} (information only: {why})"
+            summary = f"LSB matching: discriminant {proj:.1f} (information only: decoded JPEG pixels)"
         else:
             summary = f"LSB matching: no +-1 embedding seen (discriminant {proj:.1f}, threshold {model['hidden']:.1f})"
         return [Finding(self.name, "statistic", conf, summary, hidden=hidden, data=data)]
