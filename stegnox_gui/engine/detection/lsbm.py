@@ -56,7 +56,7 @@ def noise_floor(tiles: np.ndarray) -> np.ndarray:
 
 
 def activity_histograms(tiles: np.ndarray) -> np.ndarray:
-    """36 features: for 6 classes of local activity (|x[i, j+1] - x[i, j-1]| + |x[i+1, j] - x[i-1, j]|), the
+    """42 features: for 6 classes of local activity (|x[i, j+1] - x[i, j-1]| + |x[i+1, j] - x[i-1, j]|), the
     fraction of values in the class and the distribution (|r| < 0.5, < 1.5, < 2.5, as three bins) of the
     predictor residual and of the horizontal neighbour difference there."""
     x = tiles.astype(np.float32)
