@@ -28,6 +28,11 @@ UNUSED_PACKAGES = (
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data", "lib2to3",
     "pytest", "_pytest", "pytestqt", "hypothesis", "stegano", "IPython", "jedi", "PyQt5", "PyQt6",
     "PySide2", "setuptools", "pkg_resources", "pip", "wheel", "distutils",
+    # The engine uses scipy.special only; the rest of SciPy (~25 MiB and an OpenBLAS) is reached only
+    # through scipy's lazy submodule list, never at run time.
+    "scipy.stats", "scipy.optimize", "scipy.sparse", "scipy.linalg", "scipy.interpolate", "scipy.integrate",
+    "scipy.ndimage", "scipy.spatial", "scipy.fft", "scipy.fftpack", "scipy.signal", "scipy.io", "scipy.cluster",
+    "scipy.odr", "scipy.datasets", "scipy.misc", "scipy.differentiate", "scipy.constants",
 )
 
 # Qt plugin folders and files to keep; everything else under Qt/plugins is dropped.
