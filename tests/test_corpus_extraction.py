@@ -1,9 +1,9 @@
 """The engine over every image of the developer corpus (real stego tools' output, with ground truth).
 
 Each payload the manifest marks extractable must be recovered (its text, the text inside a ZIP/PNG
-payload, or the payload file itself by sha256); steghide's need its own method (a later issue) and
-are expected failures; clean images never get a hidden_data verdict; every file gives a result or a
-clear error.
+payload, or the payload file itself by sha256), steghide's with an empty passphrase included; steghide
+payloads under a common password are recovered too, by the dictionary attack; clean images never get a
+hidden_data verdict; every file gives a result or a clear error.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from stegnox_gui.engine.stegnox_engine import StegnoxEngine
 
 CORPUS = Path(__file__).parent / "data" / "corpus-dev"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
-LATER = {"steghide"}  # categories whose extraction belongs to a later issue
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +55,26 @@ EXTRACTABLE = [e for e in MANIFEST if e["expected"]["extract"]]
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", EXTRACTABLE, ids=[f"{e['category']}:{e['file']}" for e in EXTRACTABLE])
 def test_extractable_payloads_are_recovered(entry, outcomes) -> None:
-    if entry["category"] in LATER:
-        pytest.xfail(f"{entry['category']} extraction is a later issue")
     result, error, out = outcomes[entry["file"]]
     assert error is None, error
     assert result["found_data"], result["message"]
     assert _recovered(entry, result, out), f"payload of {entry['file']} ({entry['category']}) not recovered"
+
+
+KEYED = [e for e in MANIFEST if e["tool"] == "steghide" and e["params"].get("passphrase_in_common_list")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", KEYED, ids=[e["file"] for e in KEYED])
+def test_steghide_payloads_under_common_passwords_are_recovered(entry, outcomes) -> None:
+    result, error, out = outcomes[entry["file"]]
+    assert error is None, error
+    assert result["verdict"] == "hidden_data", result["message"]
+    assert _recovered(entry, result, out), f"steghide payload of {entry['file']} not recovered"
+    found = [f for f in result["findings"] if f["method"] == "steghide"]
+    assert found and found[0]["params"]["passphrase"] == entry["params"]["passphrase"]
+    assert found[0]["params"]["embedded_filename"] == entry["params"]["embedded_filename"]
+    assert found[0]["params"]["checksum"] == "ok"
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
@@ -35,7 +36,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--list-methods", action="store_true", help="print the method names and exit")
     p.add_argument("--all-findings", action="store_true", help="also show ordinary (not hidden) information")
     p.add_argument("--summary", "-s", action="store_true", help="one line per image (verdict, score, message)")
+    add_passphrase_options(p)
     p.set_defaults(func=run)
+
+
+def add_passphrase_options(p: argparse.ArgumentParser) -> None:
+    """Options of the dictionary attack on keyed tools (steghide), shared with `stegnox worker`."""
+    p.add_argument("--wordlist", "-w", metavar="FILE", action="append", default=[],
+                   help="passphrases to try on steghide, one per line (plain or .gz; repeatable); tried after "
+                        "the empty passphrase, before the built-in common passwords")
+    p.add_argument("--no-common-passwords", action="store_true",
+                   help="do not try the built-in list of 19,640 common passwords")
+
+
+def passphrase_options(args: argparse.Namespace, err: TextIO) -> dict[str, Any] | None:
+    """Engine options from those arguments, or None (after saying why) when a word list is unreadable."""
+    for path in args.wordlist:
+        if not Path(path).is_file() or not os.access(path, os.R_OK):
+            print(f"stegnox: cannot read word list {path}", file=err)
+            return None
+    return {"wordlists": [str(Path(p).resolve()) for p in args.wordlist],
+            "builtin_wordlist": not args.no_common_passwords}
 
 
 def _expand(paths: list[str]) -> Iterator[Path]:
@@ -54,7 +75,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    engine = StegnoxEngine(pixel_limit=args.pixel_limit or DEFAULT_PIXEL_LIMIT)
+    options = passphrase_options(args, err)
+    if options is None:
+        return EXIT_USAGE
+    engine = StegnoxEngine(pixel_limit=args.pixel_limit or DEFAULT_PIXEL_LIMIT, options=options)
     if args.list_methods:
         for m in engine.methods:
             print(f"{m.name:18} {m.role:11} {m.title}", file=out)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from stegnox_gui.cli.analyze_cmd import add_passphrase_options, passphrase_options
 from stegnox_gui.engine.image_data import DEFAULT_PIXEL_LIMIT
 from stegnox_gui.paths import default_data_dir
 from stegnox_gui.steg_queue import JobQueue, QueueError, make_worker_id
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="remove finished jobs older than N days, at start and daily (0: keep; default 30)")
     p.add_argument("--once", action="store_true", help="exit when the queue is empty")
     p.add_argument("--engine-factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)  # tests inject fakes
+    add_passphrase_options(p)
     p.set_defaults(func=run)
 
 
@@ -129,6 +131,9 @@ class _Display(NullEvents):
 
 
 def run(args: argparse.Namespace) -> int:
+    engine_options = passphrase_options(args, sys.stderr)
+    if engine_options is None:
+        return 2
     data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
     try:
         queue = JobQueue(data_dir)
@@ -171,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         results_root.mkdir(parents=True, exist_ok=True)
         pool = EnginePool(args.workers, time_limit=args.time_limit if args.time_limit > 0 else None,
                           pixel_limit=args.pixel_limit, memory_limit_mb=args.memory_limit or None,
-                          engine_factory=args.engine_factory)
+                          engine_factory=args.engine_factory, engine_options=engine_options)
         base_id = make_worker_id("cli")
 
         def loop(n: int) -> None:

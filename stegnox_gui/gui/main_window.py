@@ -661,15 +661,17 @@ class MainWindow(QMainWindow):
     def _new_worker_pool(self) -> WorkerPool:
         s = self.settings
         return WorkerPool(self.queue, self.results_root, self.bridge, processes=s.workers, time_limit=s.time_limit,
-                          pixel_limit=s.pixel_limit, pool_factory=self._pool_factory, parent=self)
+                          pixel_limit=s.pixel_limit, engine_options=s.engine_options(),
+                          pool_factory=self._pool_factory, parent=self)
 
     def apply_worker_settings(self) -> None:
-        """Use the saved workers, time limit and pixel limit: now when no job runs, else once the
+        """Use the saved workers, time limit, pixel limit and word list: now when no job runs, else once the
         running jobs are done (they keep the limits they started with). The data folder applies
         at the next start."""
         w = self.workers
-        if (w.processes, w.time_limit, w.pixel_limit) == (self.settings.workers, self.settings.time_limit,
-                                                          self.settings.pixel_limit):
+        s = self.settings
+        if (w.processes, w.time_limit, w.pixel_limit, w.engine_options) == (s.workers, s.time_limit, s.pixel_limit,
+                                                                            s.engine_options()):
             self.statusBar().showMessage("Settings saved", 5000)
             return
         if self.bridge.running:

@@ -81,6 +81,20 @@ class AppSettings:
         self.store.setValue("storage/retention_days", max(0, int(value)))
 
     @property
+    def wordlist(self) -> str:
+        """A file of passphrases to try on steghide before the built-in common passwords ('' for none)."""
+        return self._get("processing/wordlist", "", str)
+
+    @wordlist.setter
+    def wordlist(self, value: str | Path | None) -> None:
+        self.store.setValue("processing/wordlist", str(value) if value else "")
+
+    def engine_options(self) -> dict:
+        """What the engine processes are given: the word list, when it exists."""
+        path = Path(self.wordlist).expanduser() if self.wordlist else None
+        return {"wordlists": [str(path)] if path is not None and path.is_file() else []}
+
+    @property
     def data_dir(self) -> Path:
         value = self._get("storage/data_dir", "", str)
         return Path(value).expanduser() if value else default_data_dir()

@@ -58,16 +58,18 @@ class SettingsDialog(QDialog):
         self.retention.setToolTip("Finished jobs older than this are removed at start and daily")
         form.addRow("&Keep finished jobs:", self.retention)
 
-        row = QHBoxLayout()
+        self.wordlist = QLineEdit(settings.wordlist)
+        self.wordlist.setPlaceholderText("none (built-in common passwords only)")
+        self.wordlist.setAccessibleName("Passphrase word list")
+        self.wordlist.setToolTip("Passphrases to try on steghide images, one per line, after the empty one and "
+                                 "before the 19,640 built-in common passwords")
+        form.addRow("Pass&phrase word list:", _with_browse(self.wordlist, "Browse for a word list",
+                                                            self._browse_wordlist))
+
         self.data_dir = QLineEdit(str(settings.data_dir))
         self.data_dir.setAccessibleName("Data folder")
         self.data_dir.setToolTip("Where the queue and carved files are kept. Applies after a restart.")
-        browse = QPushButton("Browse…")
-        browse.setAccessibleName("Browse for data folder")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.data_dir, 1)
-        row.addWidget(browse)
-        form.addRow("&Data folder:", row)
+        form.addRow("&Data folder:", _with_browse(self.data_dir, "Browse for data folder", self._browse))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -79,6 +81,11 @@ class SettingsDialog(QDialog):
         if folder:
             self.data_dir.setText(folder)
 
+    def _browse_wordlist(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Passphrase word list", self.wordlist.text())
+        if path:
+            self.wordlist.setText(path)
+
     def accept(self) -> None:
         s = self.settings
         s.workers = self.workers.value()
@@ -87,5 +94,17 @@ class SettingsDialog(QDialog):
         s.pixel_limit = self.pixel_limit.value() * 1_000_000
         s.retention_days = self.retention.value()
         s.data_dir = self.data_dir.text().strip() or None
+        s.wordlist = self.wordlist.text().strip() or None
         s.sync()
         super().accept()
+
+
+def _with_browse(edit: QLineEdit, accessible_name: str, on_browse) -> QHBoxLayout:
+    """A path field with its Browse… button."""
+    row = QHBoxLayout()
+    browse = QPushButton("Browse…")
+    browse.setAccessibleName(accessible_name)
+    browse.clicked.connect(on_browse)
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row

@@ -82,8 +82,9 @@ class WorkerPool(QObject):
     """`processes` runnables over one EnginePool; Pause/Resume; wake() when jobs were added."""
 
     def __init__(self, queue: Any, results_root: Path, bridge: WorkerBridge, *, processes: int,
-                 time_limit: float, pixel_limit: int, worker_label: str = "gui",
-                 pool_factory: Callable[..., Any] | None = None, parent: QObject | None = None) -> None:
+                 time_limit: float, pixel_limit: int, engine_options: dict[str, Any] | None = None,
+                 worker_label: str = "gui", pool_factory: Callable[..., Any] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
         self.results_root = Path(results_root)
@@ -91,6 +92,7 @@ class WorkerPool(QObject):
         self.processes = max(1, int(processes))
         self.time_limit = float(time_limit)
         self.pixel_limit = int(pixel_limit)
+        self.engine_options = dict(engine_options or {})
         self._pool_factory = pool_factory
         self._engine_pool: Any = None
         self._threads = QThreadPool(self)
@@ -137,7 +139,8 @@ class WorkerPool(QObject):
             return self._pool_factory(self.processes, time_limit=self.time_limit, pixel_limit=self.pixel_limit)
         from stegnox_gui.worker.engine_pool import EnginePool
 
-        return EnginePool(self.processes, time_limit=self.time_limit, pixel_limit=self.pixel_limit)
+        return EnginePool(self.processes, time_limit=self.time_limit, pixel_limit=self.pixel_limit,
+                          engine_options=self.engine_options)
 
     def pause(self) -> None:
         """Claim no new jobs; running ones finish."""

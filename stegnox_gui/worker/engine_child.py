@@ -55,6 +55,8 @@ def child_main(conn: Any, config: dict[str, Any]) -> None:
     try:
         _limit_memory(config.get("memory_limit_mb"))
         engine = load_factory(config["engine_factory"])(config["pixel_limit"])
+        if config.get("engine_options") and hasattr(engine, "options"):
+            engine.options.update(config["engine_options"])
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, then exit
         conn.send(("startup_error", f"{type(exc).__name__}: {exc}"))
         return

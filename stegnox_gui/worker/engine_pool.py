@@ -119,12 +119,12 @@ class EnginePool:
     once; further callers wait for a free process). `time_limit` (seconds, None for none) bounds
     each analysis; `memory_limit_mb` caps each process's address space (POSIX; None for none).
     `engine_factory` ("module:function", called with the pixel limit in the worker process) lets
-    tests inject a fake engine.
+    tests inject a fake engine; `engine_options` (JSON-safe) become the engine's options (word lists).
     """
 
     def __init__(self, processes: int, *, time_limit: float | None = 120.0,
                  pixel_limit: int = DEFAULT_PIXEL_LIMIT, memory_limit_mb: int | None = 4096,
-                 engine_factory: str = DEFAULT_FACTORY) -> None:
+                 engine_factory: str = DEFAULT_FACTORY, engine_options: dict[str, Any] | None = None) -> None:
         if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
             raise ValueError(f"processes must be an integer >= 1, not {processes!r}")
         if time_limit is not None and not time_limit > 0:
@@ -134,7 +134,7 @@ class EnginePool:
         self.memory_limit_mb = memory_limit_mb
         ctx = multiprocessing.get_context("spawn")
         config = {"pixel_limit": int(pixel_limit), "memory_limit_mb": memory_limit_mb,
-                  "engine_factory": engine_factory}
+                  "engine_factory": engine_factory, "engine_options": dict(engine_options or {})}
         self._slots = [_Slot(ctx, config) for _ in range(processes)]
         self._idle: queue_mod.Queue[_Slot] = queue_mod.Queue()
         for slot in self._slots:

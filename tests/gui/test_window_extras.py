@@ -62,9 +62,15 @@ def test_settings_dialog_saves_what_was_entered(qtbot, settings, tmp_path):
     dialog.pixel_limit.setValue(40)
     dialog.retention.setValue(10)
     dialog.data_dir.setText(str(tmp_path / "elsewhere"))
+    words = tmp_path / "case-words.txt"
+    words.write_text("hunter2\n")
+    dialog.wordlist.setText(str(words))
     dialog.accept()
     assert (settings.workers, settings.default_priority, settings.time_limit, settings.pixel_limit,
             settings.retention_days, settings.data_dir) == (5, "low", 30.0, 40_000_000, 10, tmp_path / "elsewhere")
+    assert settings.engine_options() == {"wordlists": [str(words)]}
+    words.unlink()  # a word list that went away is not handed to the engine
+    assert settings.engine_options() == {"wordlists": []}
 
 
 def test_retention_removes_old_finished_jobs(qtbot, make_window, data_dir, tmp_path, settings):

@@ -16,6 +16,7 @@ REGISTRY: list[str] = [
     "bmp_structure",
     "gif_structure",
     "embedded",
+    "steghide",
     # statistical detectors: after every extraction method
     "chi_square",
     "rs_analysis",
