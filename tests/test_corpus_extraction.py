@@ -2,7 +2,7 @@
 
 Each payload the manifest marks extractable must be recovered (its text, the text inside a ZIP/PNG
 payload, or the payload file itself by sha256), steghide's with an empty passphrase included; steghide
-payloads under a common password are recovered too, by the dictionary attack; clean images never get a
+and OutGuess payloads under a common password are recovered too, by the dictionary attack; clean images never get a
 hidden_data verdict; every file gives a result or a clear error.
 """
 from __future__ import annotations
@@ -61,20 +61,23 @@ def test_extractable_payloads_are_recovered(entry, outcomes) -> None:
     assert _recovered(entry, result, out), f"payload of {entry['file']} ({entry['category']}) not recovered"
 
 
-KEYED = [e for e in MANIFEST if e["tool"] == "steghide" and e["params"].get("passphrase_in_common_list")]
+KEYED = [e for e in MANIFEST if e["params"].get("passphrase_in_common_list") or e["params"].get("key_in_common_list")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("entry", KEYED, ids=[e["file"] for e in KEYED])
-def test_steghide_payloads_under_common_passwords_are_recovered(entry, outcomes) -> None:
+@pytest.mark.parametrize("entry", KEYED, ids=[f"{e['tool']}:{e['file']}" for e in KEYED])
+def test_keyed_payloads_under_common_passwords_are_recovered(entry, outcomes) -> None:
+    """steghide and OutGuess payloads whose passphrase is a common password: the dictionary attack."""
     result, error, out = outcomes[entry["file"]]
     assert error is None, error
     assert result["verdict"] == "hidden_data", result["message"]
-    assert _recovered(entry, result, out), f"steghide payload of {entry['file']} not recovered"
-    found = [f for f in result["findings"] if f["method"] == "steghide"]
-    assert found and found[0]["params"]["passphrase"] == entry["params"]["passphrase"]
-    assert found[0]["params"]["embedded_filename"] == entry["params"]["embedded_filename"]
-    assert found[0]["params"]["checksum"] == "ok"
+    assert _recovered(entry, result, out), f"{entry['tool']} payload of {entry['file']} not recovered"
+    found = [f for f in result["findings"] if f["method"] == entry["tool"]]
+    key = entry["params"].get("passphrase", entry["params"].get("key"))
+    assert found and found[0]["params"]["passphrase"] == key
+    if entry["tool"] == "steghide":
+        assert found[0]["params"]["embedded_filename"] == entry["params"]["embedded_filename"]
+        assert found[0]["params"]["checksum"] == "ok"
 
 
 @pytest.mark.slow

@@ -203,6 +203,23 @@ def test_frozen_app_finds_the_sample_in_its_worker_process(build, tmp_path):
 
 
 @pytest.mark.packaging
+@pytest.mark.timeout(1200)
+@pytest.mark.skipif(not RUN_PACKAGING, reason="builds the installers: set STEGNOX_PACKAGING_TESTS=1 (.ci/run does)")
+def test_frozen_cli_opens_a_steghide_file_with_a_common_password(build, tmp_path):
+    """The built-in word list and the cipher library made it into the bundle."""
+    corpus = ROOT / "tests" / "data" / "corpus-dev"
+    entry = next(e for e in json.loads((corpus / "manifest.json").read_text())
+                 if e["tool"] == "steghide" and e["params"]["passphrase"])
+    proc = subprocess.run([str(Path(build["app_dir"]) / "stegnox"), "analyze", "--json", "-m", "steghide",
+                           str(corpus / entry["file"])], capture_output=True, text=True,
+                          env=_headless_env(tmp_path, tmp_path / "data"), timeout=120)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    finding = json.loads(proc.stdout.strip().splitlines()[-1])["findings"][0]
+    assert finding["params"]["passphrase"] == entry["params"]["passphrase"]
+    assert entry["payload_text"] in finding["preview"]
+
+
+@pytest.mark.packaging
 @pytest.mark.timeout(1200)  # the first test also builds everything (about 2-4 minutes here)
 @pytest.mark.skipif(not RUN_PACKAGING, reason="builds the installers: set STEGNOX_PACKAGING_TESTS=1 (.ci/run does)")
 def test_frozen_app_keeps_user_data_in_the_per_user_folder(build, tmp_path):

@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def add_passphrase_options(p: argparse.ArgumentParser) -> None:
-    """Options of the dictionary attack on keyed tools (steghide), shared with `stegnox worker`."""
+    """Options of the dictionary attack on keyed tools (steghide, OutGuess), shared with `stegnox worker`."""
     p.add_argument("--wordlist", "-w", metavar="FILE", action="append", default=[],
-                   help="passphrases to try on steghide, one per line (plain or .gz; repeatable); tried after "
+                   help="passphrases to try on steghide and OutGuess, one per line (plain or .gz; repeatable); tried after "
                         "the empty passphrase, before the built-in common passwords")
     p.add_argument("--no-common-passwords", action="store_true",
                    help="do not try the built-in list of 19,640 common passwords")

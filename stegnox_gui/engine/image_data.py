@@ -83,6 +83,21 @@ class ImageData:
 
         return parse_container(self.raw, self.format)
 
+    @cached_property
+    def dct(self) -> Any:
+        """A JPEG's quantised DCT coefficients (jpeg_dct.DctImage), decoded on first use and shared by
+        the methods that need all of them; None when this reader cannot decode them (progressive,
+        damaged) or the image is not a JPEG."""
+        if self.format != "JPEG":
+            return None
+        from stegnox_gui.engine.jpeg_dct import UnsupportedJpeg, read_dct
+
+        try:
+            dct = read_dct(self.raw)
+        except (UnsupportedJpeg, IndexError, ValueError):
+            return None
+        return dct if dct.components and all(c.coefs is not None for c in dct.components) else None
+
     def pixels(self, order: str | None = None) -> np.ndarray:
         """A (height, width, channels) uint8 array; `order` like "rgb" or "bgr" picks channels."""
         names = list(order) if order else self.channel_names

@@ -45,6 +45,19 @@ class DctImage:
 
 _MARKER_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 
+# ZIGZAG[k] is the natural (row-major) index of the k-th coefficient in zigzag order.
+ZIGZAG = np.array([
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
+    28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61,
+    54, 47, 55, 62, 63])
+
+
+def natural_order(zigzag: np.ndarray) -> np.ndarray:
+    """Coefficients (..., 64) in zigzag order -> natural order, as libjpeg keeps them."""
+    natural = np.empty_like(zigzag)
+    natural[..., ZIGZAG] = zigzag
+    return natural
+
 
 def _huffman_table(counts: bytes, symbols: bytes) -> list[int]:
     """A 65536-entry lookahead table: 16 bits -> symbol | code length << 8 (0 = invalid code)."""

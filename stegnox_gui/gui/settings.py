@@ -82,7 +82,7 @@ class AppSettings:
 
     @property
     def wordlist(self) -> str:
-        """A file of passphrases to try on steghide before the built-in common passwords ('' for none)."""
+        """A file of passphrases to try on steghide and OutGuess before the built-in common passwords ('' for none)."""
         return self._get("processing/wordlist", "", str)
 
     @wordlist.setter

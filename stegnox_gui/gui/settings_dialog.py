@@ -61,7 +61,7 @@ class SettingsDialog(QDialog):
         self.wordlist = QLineEdit(settings.wordlist)
         self.wordlist.setPlaceholderText("none (built-in common passwords only)")
         self.wordlist.setAccessibleName("Passphrase word list")
-        self.wordlist.setToolTip("Passphrases to try on steghide images, one per line, after the empty one and "
+        self.wordlist.setToolTip("Passphrases to try on steghide and OutGuess images, one per line, after the empty one and "
                                  "before the 19,640 built-in common passwords")
         form.addRow("Pass&phrase word list:", _with_browse(self.wordlist, "Browse for a word list",
                                                             self._browse_wordlist))

@@ -22,6 +22,8 @@ from typing import Iterable
 
 import numpy as np
 
+from stegnox_gui.engine.jpeg_dct import natural_order
+
 LCG_A = 1367208549
 LCG_C = 1
 MAGIC = 0x73688D  # "shm", read LSB first
@@ -61,21 +63,12 @@ class Extracted:
     checksum_ok: bool | None  # None when steghide stored no checksum
 
 
-# libjpeg keeps coefficients in natural (row-major) order; the DCT reader gives zigzag order.
-_ZIGZAG_TO_NATURAL = np.array([
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14,
-    21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53,
-    60, 61, 54, 47, 55, 62, 63])
-
-
 def jpeg_cover(components: Iterable[np.ndarray]) -> Cover:
     """Cover from each component's (blocks_h, blocks_w, 64) zigzag-ordered coefficients, Y first:
     every non-zero coefficient, components in order, blocks row by row, coefficients in natural order."""
     parts = []
     for coefs in components:
-        natural = np.empty_like(coefs)
-        natural[..., _ZIGZAG_TO_NATURAL] = coefs
-        flat = natural.reshape(-1)
+        flat = natural_order(coefs).reshape(-1)
         parts.append((np.abs(flat[flat != 0]) & 1).astype(np.uint8))
     values = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return Cover(values, samples_per_vertex=3, modulus=2, format="JPEG")

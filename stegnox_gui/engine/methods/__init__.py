@@ -17,6 +17,7 @@ REGISTRY: list[str] = [
     "gif_structure",
     "embedded",
     "steghide",
+    "outguess",
     # statistical detectors: after every extraction method
     "chi_square",
     "rs_analysis",

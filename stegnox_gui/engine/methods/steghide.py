@@ -9,13 +9,9 @@ a keyless reader can see.
 from __future__ import annotations
 
 from stegnox_gui.engine.image_data import ImageData
-from stegnox_gui.engine.jpeg_dct import UnsupportedJpeg, read_dct
-from stegnox_gui.engine.keyed import steghide, wordlist
+from stegnox_gui.engine.keyed import attack, steghide
 from stegnox_gui.engine.method import Finding, Method, RunContext
 from stegnox_gui.engine.payload.recognize import describe_payload
-
-BATCH = 4096  # passphrases screened per numpy pass (cancel is checked between passes)
-DEFAULT_MAX_PIXELS = 25_000_000  # reading a JPEG's coefficients in Python costs ~0.1-0.3 s per megapixel
 
 
 class SteghideMethod(Method):
@@ -28,21 +24,15 @@ class SteghideMethod(Method):
         return image.format in ("JPEG", "BMP")
 
     def run(self, image: ImageData, ctx: RunContext) -> list[Finding]:
-        limit = int(ctx.options.get("steghide_max_pixels", DEFAULT_MAX_PIXELS))
-        if image.width * image.height > limit:
-            return [Finding(self.name, "structure", 0.0,
-                            f"steghide check skipped: {image.width}x{image.height} is over its "
-                            f"{limit / 1e6:g} MP limit", hidden=False)]
+        skipped = attack.skipped_as_too_large(self.name, "steghide", image, ctx.options)
+        if skipped is not None:
+            return [skipped]
         cover = self._cover(image)
         if cover is None:
             return []
-        tried = wordlist.passphrases(ctx.options.get("wordlists", ()),
-                                     builtin=bool(ctx.options.get("builtin_wordlist", True)))
-        for start in range(0, len(tried), BATCH):
-            if ctx.cancelled():
-                break
-            for passphrase in steghide.candidate_passphrases(cover, tried[start:start + BATCH]):
-                finding = self._open(cover, passphrase, source=self._source(passphrase, ctx))
+        for batch in attack.batches(attack.passphrases(ctx.options), ctx):
+            for passphrase in steghide.candidate_passphrases(cover, batch):
+                finding = self._open(cover, passphrase, source=attack.source(passphrase, ctx.options))
                 if finding is not None:
                     return [finding]
         return []
@@ -51,24 +41,14 @@ class SteghideMethod(Method):
     def _cover(image: ImageData) -> steghide.Cover | None:
         if image.format == "BMP":
             return steghide.bmp_cover(image.raw)
-        try:
-            dct = read_dct(image.raw)
-        except (UnsupportedJpeg, IndexError, ValueError):
+        if image.dct is None:
             return None  # progressive or damaged: steghide itself writes baseline JPEGs
-        return steghide.jpeg_cover(c.coefs for c in dct.components if c.coefs is not None)
-
-    @staticmethod
-    def _source(passphrase: str, ctx: RunContext) -> str:
-        if passphrase == "":
-            return "empty passphrase"
-        if ctx.options.get("wordlists"):
-            return "word list"
-        return "built-in common passwords"
+        return steghide.jpeg_cover(c.coefs for c in image.dct.components)
 
     def _open(self, cover: steghide.Cover, passphrase: str, *, source: str) -> Finding | None:
         """The finding for a passphrase that passed the screen; None if its header is implausible
         (the 24-bit magic matched by chance)."""
-        shown = repr(passphrase) if passphrase else "empty"
+        shown = attack.shown(passphrase)
         try:
             found = steghide.extract(cover, passphrase)
         except steghide.SteghideError as exc:
