@@ -59,9 +59,9 @@ def natural_order(zigzag: np.ndarray) -> np.ndarray:
     return natural
 
 
-def _huffman_table(counts: bytes, symbols: bytes) -> list[int]:
+def _huffman_table(counts: bytes, symbols: bytes) -> np.ndarray:
     """A 65536-entry lookahead table: 16 bits -> symbol | code length << 8 (0 = invalid code)."""
-    table = np.zeros(1 << 16, dtype=np.int32)
+    table = np.zeros(1 << 16, dtype=np.int64)
     code, k = 0, 0
     for length in range(1, 17):
         for _ in range(counts[length - 1]):
@@ -70,34 +70,30 @@ def _huffman_table(counts: bytes, symbols: bytes) -> list[int]:
             code += 1
             k += 1
         code <<= 1
-    return table.tolist()
+    return table
 
 
-class _Bits:
-    def __init__(self, data: bytes) -> None:
-        self.data = data + b"\xff\xff\xff\xff"  # JPEG pads with 1 bits
-        self.pos = 0
-        self.limit = len(data) * 8
+# A decoding table maps the next 16 bits of the scan to one packed int. When the Huffman code and the
+# magnitude bits after it fit in those 16 bits (almost always), the entry holds everything: bits used,
+# run length and coefficient value. Otherwise it holds the code length and size to read the rest.
+_FITS = 1 << 25
 
-    def decode(self, table: list[int]) -> int:
-        pos = self.pos
-        i = pos >> 3
-        w = int.from_bytes(self.data[i:i + 3], "big")
-        entry = table[(w >> (8 - (pos & 7))) & 0xFFFF]
-        if not entry:
-            raise UnsupportedJpeg("invalid Huffman code in the scan")
-        self.pos = pos + (entry >> 8)
-        return entry & 0xFF
 
-    def receive(self, s: int) -> int:
-        if s == 0:
-            return 0
-        pos = self.pos
-        i = pos >> 3
-        w = int.from_bytes(self.data[i:i + 4], "big")
-        v = (w >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
-        self.pos = pos + s
-        return v if v >= 1 << (s - 1) else v - (1 << s) + 1
+def _decoding_table(counts: bytes, symbols: bytes, *, dc: bool) -> list[int]:
+    base = _huffman_table(counts, symbols)
+    peek = np.arange(1 << 16, dtype=np.int64)
+    length, symbol = base >> 8, base & 255
+    run = np.zeros_like(symbol) if dc else symbol >> 4
+    size = symbol if dc else symbol & 15
+    total = length + size
+    fits = (total <= 16) & (length > 0)
+    magnitude = (peek >> np.clip(16 - total, 0, 16)) & ((1 << size) - 1)
+    half = 1 << np.maximum(size - 1, 0)
+    value = np.where(size == 0, 0, np.where(magnitude >= half, magnitude, magnitude - (1 << size) + 1))
+    value = np.where(fits, value, 0)
+    entry = (np.where(fits, total, length) | (run << 5) | ((value + 32768) << 9) | (fits.astype(np.int64) << 25)
+             | (size << 26) | (length << 30))
+    return np.where(length > 0, entry, 0).tolist()
 
 
 def read_dct(raw: bytes, *, max_blocks: int | None = None, record_order: bool = False,
@@ -146,7 +142,7 @@ def read_dct(raw: bytes, *, max_blocks: int | None = None, record_order: bool = 
                 tc, th = seg[p] >> 4, seg[p] & 15
                 counts = seg[p + 1:p + 17]
                 total = sum(counts)
-                table = _huffman_table(counts, seg[p + 17:p + 17 + total])
+                table = _decoding_table(counts, seg[p + 17:p + 17 + total], dc=tc == 0)
                 (dc_tables if tc == 0 else ac_tables)[th] = table
                 p += 17 + total
         elif marker == 0xDB:
@@ -208,64 +204,111 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
     first = image.components[0]
     segments = re.split(rb"\xff[\xd0-\xd7]", data) if restart else [data]
     seg_iter = iter(segments)
-    bits = _Bits(next(seg_iter).replace(b"\xff\x00", b"\xff"))
-    preds = {id(s[0]): 0 for s in scan}
+    data, pos, limit = _unstuffed(next(seg_iter))
+    comps = [s[0] for s in scan]
+    slots = [(comps.index(comp), dct, act, dy, dx) for (comp, dct, act), dy, dx in layout]
+    preds = [0] * len(comps)
+    decoded: list[list[list[int]]] = [[] for _ in comps]  # blocks inside the image, per component
+    where: list[list[int]] = [[] for _ in comps]  # their flat block index
+    record = record_order and first in comps
+    first_slot = comps.index(first) if first in comps else -1
     total = mcus_x * mcus_y
-    for mcu in range(total):
-        if restart and mcu and mcu % restart == 0:
-            try:
-                bits = _Bits(next(seg_iter).replace(b"\xff\x00", b"\xff"))
-            except StopIteration:
+    try:
+        for mcu in range(total):
+            if restart and mcu and mcu % restart == 0:
+                try:
+                    data, pos, limit = _unstuffed(next(seg_iter))
+                except StopIteration:
+                    image.complete = False
+                    return
+                preds = [0] * len(comps)
+            my, mx = divmod(mcu, mcus_x)
+            for ci, dct, act, dy, dx in slots:
+                block, pos, preds[ci] = _decode_block(data, pos, dct, act, preds[ci])
+                comp = comps[ci]
+                if unit_w is None:
+                    by, bx = my * comp.v + dy, mx * comp.h + dx
+                else:
+                    by, bx = my, mx
+                if record and ci == first_slot:
+                    image.decode_order.append(block)
+                if by < comp.blocks_h and bx < comp.blocks_w:
+                    decoded[ci].append(block)
+                    where[ci].append(by * comp.blocks_w + bx)
+            if pos > limit + 64:
+                image.complete = False  # ran past the data: truncated file
+                return
+            if max_decoded is not None and len(image.decode_order) >= max_decoded and mcu < total - 1:
                 image.complete = False
                 return
-            preds = dict.fromkeys(preds, 0)
-        my, mx = divmod(mcu, mcus_x)
-        for (comp, dct, act), dy, dx in layout:
-            if unit_w is None:
-                by, bx = my * comp.v + dy, mx * comp.h + dx
-            else:
-                by, bx = my, mx
-            block = _decode_block(bits, dct, act, preds, id(comp))
-            if record_order and comp is first:
-                image.decode_order.append(block)
-            if by < comp.blocks_h and bx < comp.blocks_w:
-                comp.coefs[by, bx] = block
-        if bits.pos > bits.limit + 64:
-            image.complete = False  # ran past the data: truncated file
-            return
-        if max_decoded is not None and len(image.decode_order) >= max_decoded and mcu < total - 1:
-            image.complete = False
-            return
-        if max_blocks is not None and scan[0][0] is first and mcu < total - 1:
-            # blocks of the first component complete in raster order so far
-            if unit_w is not None:
-                done = mcu + 1
-            elif mx == mcus_x - 1:
-                done = (my + 1) * first.v * first.blocks_w
-            else:
-                done = my * first.v * first.blocks_w + min((mx + 1) * first.h, first.blocks_w)
-            if done >= max_blocks:
-                image.complete = False
-                return
+            if max_blocks is not None and scan[0][0] is first and mcu < total - 1:
+                # blocks of the first component complete in raster order so far
+                if unit_w is not None:
+                    done = mcu + 1
+                elif mx == mcus_x - 1:
+                    done = (my + 1) * first.v * first.blocks_w
+                else:
+                    done = my * first.v * first.blocks_w + min((mx + 1) * first.h, first.blocks_w)
+                if done >= max_blocks:
+                    image.complete = False
+                    return
+    finally:
+        for comp, blocks, idx in zip(comps, decoded, where):
+            if blocks:
+                comp.coefs.reshape(-1, 64)[idx] = np.array(blocks, dtype=np.int32)
 
 
-def _decode_block(bits: _Bits, dct: list[int], act: list[int], preds: dict[int, int], key: int) -> list[int]:
+def _unstuffed(segment: bytes) -> tuple[bytes, int, int]:
+    """Entropy-coded bytes without stuffing, padded with 1 bits as JPEG pads; start and end bit."""
+    data = segment.replace(b"\xff\x00", b"\xff")
+    return data + b"\xff\xff\xff\xff", 0, len(data) * 8
+
+
+def _decode_block(data: bytes, pos: int, dct: list[int], act: list[int], pred: int) -> tuple[list[int], int, int]:
+    """One block's 64 coefficients (zigzag order) from bit `pos`; the new position and DC predictor."""
     block = [0] * 64
-    s = bits.decode(dct)
-    preds[key] += bits.receive(s)
-    block[0] = preds[key]
+    fb = int.from_bytes
+    i = pos >> 3
+    e = dct[(fb(data[i:i + 3], "big") >> (8 - (pos & 7))) & 0xFFFF]
+    if not e:
+        raise UnsupportedJpeg("invalid Huffman code in the scan")
+    if e & _FITS:
+        pos += e & 31
+        pred += ((e >> 9) & 0xFFFF) - 32768
+    else:
+        pos += e >> 30
+        s = (e >> 26) & 15
+        i = pos >> 3
+        v = (fb(data[i:i + 4], "big") >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+        pos += s
+        pred += v if v >= 1 << (s - 1) else v - (1 << s) + 1
+    block[0] = pred
     k = 1
     while k < 64:
-        rs = bits.decode(act)
-        r, s = rs >> 4, rs & 15
-        if s == 0:
-            if r != 15:
-                break
-            k += 16
-            continue
-        k += r
-        if k > 63:
-            raise UnsupportedJpeg("corrupt AC coefficients")
-        block[k] = bits.receive(s)
+        i = pos >> 3
+        e = act[(fb(data[i:i + 3], "big") >> (8 - (pos & 7))) & 0xFFFF]
+        if e & _FITS:
+            pos += e & 31
+            if not (e >> 26) & 15:  # no coefficient: end of block, or a run of 16 zeros
+                if (e >> 5) & 15 != 15:
+                    break
+                k += 16
+                continue
+            k += (e >> 5) & 15
+            if k > 63:
+                raise UnsupportedJpeg("corrupt AC coefficients")
+            block[k] = ((e >> 9) & 0xFFFF) - 32768
+        else:
+            if not e:
+                raise UnsupportedJpeg("invalid Huffman code in the scan")
+            pos += e >> 30
+            s = (e >> 26) & 15
+            k += (e >> 5) & 15
+            if k > 63:
+                raise UnsupportedJpeg("corrupt AC coefficients")
+            i = pos >> 3
+            v = (fb(data[i:i + 4], "big") >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+            pos += s
+            block[k] = v if v >= 1 << (s - 1) else v - (1 << s) + 1
         k += 1
-    return block
+    return block, pos, pred
