@@ -9,6 +9,7 @@ UnsupportedJpeg.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -258,18 +259,20 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
                 comp.coefs.reshape(-1, 64)[idx] = np.array(blocks, dtype=np.int32)
 
 
-def _unstuffed(segment: bytes) -> tuple[bytes, int, int]:
-    """Entropy-coded bytes without stuffing, padded with 1 bits as JPEG pads; start and end bit."""
-    data = segment.replace(b"\xff\x00", b"\xff")
-    return data + b"\xff\xff\xff\xff", 0, len(data) * 8
+def _unstuffed(segment: bytes) -> tuple[array, int, int]:
+    """The entropy-coded bytes without stuffing, padded with 1 bits as JPEG pads, as 32-bit big-endian
+    windows starting at every byte (one index instead of a slice per read); start and end bit."""
+    data = np.frombuffer(segment.replace(b"\xff\x00", b"\xff") + b"\xff\xff\xff\xff", np.uint8).astype(np.uint32)
+    windows = array("I")
+    windows.frombytes(((data[:-3] << 24) | (data[1:-2] << 16) | (data[2:-1] << 8) | data[3:]).tobytes())
+    return windows, 0, (len(data) - 4) * 8
 
 
-def _decode_block(data: bytes, pos: int, dct: list[int], act: list[int], pred: int) -> tuple[list[int], int, int]:
-    """One block's 64 coefficients (zigzag order) from bit `pos`; the new position and DC predictor."""
+def _decode_block(data: array, pos: int, dct: list[int], act: list[int], pred: int) -> tuple[list[int], int, int]:
+    """One block's 64 coefficients (zigzag order) from bit `pos` of the windows `data`; the new position
+    and DC predictor."""
     block = [0] * 64
-    fb = int.from_bytes
-    i = pos >> 3
-    e = dct[(fb(data[i:i + 3], "big") >> (8 - (pos & 7))) & 0xFFFF]
+    e = dct[(data[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
     if not e:
         raise UnsupportedJpeg("invalid Huffman code in the scan")
     if e & _FITS:
@@ -278,15 +281,13 @@ def _decode_block(data: bytes, pos: int, dct: list[int], act: list[int], pred: i
     else:
         pos += e >> 30
         s = (e >> 26) & 15
-        i = pos >> 3
-        v = (fb(data[i:i + 4], "big") >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+        v = (data[pos >> 3] >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
         pos += s
         pred += v if v >= 1 << (s - 1) else v - (1 << s) + 1
     block[0] = pred
     k = 1
     while k < 64:
-        i = pos >> 3
-        e = act[(fb(data[i:i + 3], "big") >> (8 - (pos & 7))) & 0xFFFF]
+        e = act[(data[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
         if e & _FITS:
             pos += e & 31
             if not (e >> 26) & 15:  # no coefficient: end of block, or a run of 16 zeros
@@ -306,8 +307,7 @@ def _decode_block(data: bytes, pos: int, dct: list[int], act: list[int], pred: i
             k += (e >> 5) & 15
             if k > 63:
                 raise UnsupportedJpeg("corrupt AC coefficients")
-            i = pos >> 3
-            v = (fb(data[i:i + 4], "big") >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+            v = (data[pos >> 3] >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
             pos += s
             block[k] = v if v >= 1 << (s - 1) else v - (1 << s) + 1
         k += 1
