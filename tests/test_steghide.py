@@ -155,6 +155,11 @@ def test_cli_wordlist_options(tmp_path, capsys) -> None:
     assert code == 1 and line["findings"][0]["params"]["passphrase"] == "sunshine"
     assert cli_main(["analyze", "-m", "steghide", "-w", str(tmp_path / "nope.txt"), image]) == 2
     assert "cannot read word list" in capsys.readouterr().err
+    code = cli_main(["analyze", "--json", "-m", "steghide", "--keyed-max-mp", "0.05", image])
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 0 and line["verdict"] == "clean"
+    assert "over the 0.05 MP limit" in line["findings"][0]["summary"]
+    assert cli_main(["analyze", "-m", "steghide", "--keyed-max-mp", "0", image]) == 2
 
 
 # --- a minimal embedder for streams steghide itself would write with other options ---------------

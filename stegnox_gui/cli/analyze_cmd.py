@@ -47,16 +47,25 @@ def add_passphrase_options(p: argparse.ArgumentParser) -> None:
                         "the empty passphrase, before the built-in common passwords")
     p.add_argument("--no-common-passwords", action="store_true",
                    help="do not try the built-in list of 19,640 common passwords")
+    p.add_argument("--keyed-max-mp", type=float, metavar="MP", default=None,
+                   help="largest JPEG (megapixels) the steghide and OutGuess attacks read; they cost "
+                        "0.1-0.3 s per megapixel (default 12)")
 
 
 def passphrase_options(args: argparse.Namespace, err: TextIO) -> dict[str, Any] | None:
-    """Engine options from those arguments, or None (after saying why) when a word list is unreadable."""
+    """Engine options from those arguments, or None (after saying why) when one is wrong."""
     for path in args.wordlist:
         if not Path(path).is_file() or not os.access(path, os.R_OK):
             print(f"stegnox: cannot read word list {path}", file=err)
             return None
-    return {"wordlists": [str(Path(p).resolve()) for p in args.wordlist],
-            "builtin_wordlist": not args.no_common_passwords}
+    options: dict[str, Any] = {"wordlists": [str(Path(p).resolve()) for p in args.wordlist],
+                               "builtin_wordlist": not args.no_common_passwords}
+    if args.keyed_max_mp is not None:
+        if args.keyed_max_mp <= 0:
+            print("stegnox: --keyed-max-mp must be a positive number", file=err)
+            return None
+        options["keyed_max_pixels"] = int(args.keyed_max_mp * 1_000_000)
+    return options
 
 
 def _expand(paths: list[str]) -> Iterator[Path]:

@@ -24,6 +24,7 @@ from stegnox_gui.engine.jpeg_dct import DctImage, natural_order
 HEADER_BYTES = 4
 PROBE_BYTES = 16  # data bytes read for every key with a plausible header before the full read
 INIT_SKIPMOD = 32
+MAX_SEED = 4096  # `outguess -i N` searches seeds below N; the default is 256
 
 
 def cover_bits(dct: DctImage) -> np.ndarray:
@@ -35,18 +36,19 @@ def cover_bits(dct: DctImage) -> np.ndarray:
     else:
         sampling = [(c.h, c.v) for c in comps]
         mcus_x = -(-dct.width // (8 * max(c.h for c in comps)))
-    keys_mcu, keys_within, blocks = [], [], []
+    keys_mcu, keys_within, parity, usable = [], [], [], []
     offset = 0
     for c, (h, v) in zip(comps, sampling):
         by, bx = np.meshgrid(np.arange(c.blocks_h), np.arange(c.blocks_w), indexing="ij")
         keys_mcu.append(((by // v) * mcus_x + bx // h).ravel())
         keys_within.append((offset + (by % v) * h + bx % h).ravel())
-        blocks.append(natural_order(c.coefs).reshape(-1, 64))
+        # as bytes: reordering them is far cheaper than reordering the coefficients
+        parity.append(natural_order((c.coefs & 1).astype(np.uint8)).reshape(-1, 64))
+        usable.append(natural_order(((c.coefs != 0) & (c.coefs != 1)).view(np.uint8)).reshape(-1, 64))
         offset += h * v
     order = np.lexsort((np.concatenate(keys_within), np.concatenate(keys_mcu)))
-    flat = np.concatenate(blocks)[order].ravel()
-    usable = flat[(flat != 0) & (flat != 1)]
-    return (usable & 1).astype(np.uint8)
+    keep = np.concatenate(usable)[order].reshape(-1).view(bool)
+    return np.concatenate(parity)[order].reshape(-1)[keep]
 
 
 class _Arc4:
@@ -168,7 +170,8 @@ def search(bits: np.ndarray, keys: list[str], plausible: Callable[[bytes], bool]
     header = [walk.read_byte(bits, valid) ^ crypt.byte() for _ in range(HEADER_BYTES)]
     seed = header[0] | (header[1] << 8)
     length = header[2] | (header[3] << 8)
-    valid &= (length > 0) & (length * 16 <= n_bits)  # OutGuess needs two usable bits per data bit
+    # OutGuess needs two usable bits per data bit, and tries seeds 0-255 unless told to try more (-i)
+    valid &= (length > 0) & (length * 16 <= n_bits) & (seed < MAX_SEED)
     rows = np.flatnonzero(valid)
     if not len(rows):
         return []

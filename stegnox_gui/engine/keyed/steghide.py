@@ -68,8 +68,9 @@ def jpeg_cover(components: Iterable[np.ndarray]) -> Cover:
     every non-zero coefficient, components in order, blocks row by row, coefficients in natural order."""
     parts = []
     for coefs in components:
-        flat = natural_order(coefs).reshape(-1)
-        parts.append((np.abs(flat[flat != 0]) & 1).astype(np.uint8))
+        # parity and usability as bytes first: reordering them is far cheaper than the coefficients
+        parity = natural_order((coefs & 1).astype(np.uint8)).reshape(-1)
+        parts.append(parity[natural_order((coefs != 0).view(np.uint8)).reshape(-1).view(bool)])
     values = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return Cover(values, samples_per_vertex=3, modulus=2, format="JPEG")
 
