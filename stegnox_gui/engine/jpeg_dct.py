@@ -236,6 +236,8 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
                 if by < comp.blocks_h and bx < comp.blocks_w:
                     decoded[ci].append(block)
                     where[ci].append(by * comp.blocks_w + bx)
+                    if len(where[ci]) >= _FLUSH_BLOCKS:  # lists of ints take 8x the memory of the array
+                        _store(comp, decoded[ci], where[ci])
             if pos > limit + 64:
                 image.complete = False  # ran past the data: truncated file
                 return
@@ -255,8 +257,18 @@ def _decode_scan(image: DctImage, seg: bytes, data: bytes, dc_tables: dict[int, 
                     return
     finally:
         for comp, blocks, idx in zip(comps, decoded, where):
-            if blocks:
-                comp.coefs.reshape(-1, 64)[idx] = np.array(blocks, dtype=np.int32)
+            _store(comp, blocks, idx)
+
+
+_FLUSH_BLOCKS = 4096
+
+
+def _store(comp: Component, blocks: list[list[int]], where: list[int]) -> None:
+    """Move decoded blocks into the component's array (and empty the lists)."""
+    if blocks:
+        comp.coefs.reshape(-1, 64)[where] = np.array(blocks, dtype=np.int32)
+    blocks.clear()
+    where.clear()
 
 
 def _unstuffed(segment: bytes) -> tuple[array, int, int]:
