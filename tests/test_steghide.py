@@ -87,20 +87,30 @@ def test_a_wrong_passphrase_finds_nothing() -> None:
     assert steghide.candidate_passphrases(_cover(SUNSHINE), ["", "moonshine", "Sunshine"]) == []
 
 
-def test_builtin_list_is_most_common_first_and_starts_with_the_empty_passphrase() -> None:
-    words = wordlist.passphrases()
-    assert words[0] == "" and words[1:4] == ["123456", "123456789", "qwerty"]
-    assert len(words) > 19_000 and len(set(words)) == len(words)
+def test_passphrases_come_empty_first_then_word_lists_then_the_common_ones(tmp_path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("alpha\nbeta\n")
+    got = list(wordlist.batches([words], size=3))
+    assert got[0] == ("empty passphrase", [""]) and got[1] == ("word list", ["alpha", "beta"])
+    common = [w for source, batch in got[2:] for w in batch]
+    assert {source for source, _ in got[2:]} == {"built-in common passwords"}
+    assert common[:3] == ["123456", "123456789", "qwerty"] and len(common) == len(set(common)) > 19_000
+    assert [s for s, _ in wordlist.batches(builtin=False)] == ["empty passphrase"]
 
 
-def test_user_wordlist_comes_first_and_keeps_any_bytes(tmp_path) -> None:
+def test_user_wordlist_is_streamed_and_keeps_any_bytes(tmp_path) -> None:
     plain = tmp_path / "words.txt"
-    plain.write_bytes(b"caf\xe9\r\nsunshine\n")
+    plain.write_bytes(b"caf\xe9\r\nsunshine\n\n")
     packed = tmp_path / "more.txt.gz"
     packed.write_bytes(gzip.compress(b"zebra\n"))
-    words = wordlist.passphrases([plain, packed], builtin=False)
-    assert words == ["", "caf\udce9", "sunshine", "zebra"]
-    assert steghide.seed_for("caf\udce9") == steghide.seed_for("caf\udce9")  # latin-1 bytes hash as they are
+    assert wordlist.read_wordlist(plain) == ["caf\udce9", "sunshine"]
+    assert wordlist.read_wordlist(packed) == ["zebra"]
+    # latin-1 bytes are hashed exactly as they were in the file
+    assert steghide.seed_for("caf\udce9") != steghide.seed_for("caf\u00e9")
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"w{i}\n" for i in range(10_000)))
+    sizes = [len(b) for s, b in wordlist.batches([big], builtin=False, size=4096)]
+    assert sizes == [1, 4096, 4096, 1808]
     with pytest.raises(ValueError, match="cannot read word list"):
         wordlist.read_wordlist(tmp_path / "missing.txt")
 

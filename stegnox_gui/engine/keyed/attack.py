@@ -1,5 +1,5 @@
-"""What the dictionary-attack methods (steghide, outguess) share: the passphrases to try and in what
-batches, where a passphrase came from, and the size above which they skip an image."""
+"""What the dictionary-attack methods (steghide, outguess) share: the passphrases to try, in batches with
+where they came from, and the size above which they skip an image."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -13,27 +13,15 @@ BATCH = 4096  # passphrases tried per vectorised pass; cancel is checked between
 DEFAULT_MAX_PIXELS = 12_000_000
 
 
-def passphrases(options: dict[str, Any]) -> list[str]:
-    """The empty passphrase, the word lists of the `wordlists` option, then (unless `builtin_wordlist`
-    is False) the built-in common passwords."""
-    return wordlist.passphrases(options.get("wordlists", ()), builtin=bool(options.get("builtin_wordlist", True)))
-
-
-def batches(words: list[str], ctx: RunContext) -> Iterator[list[str]]:
-    for start in range(0, len(words), BATCH):
+def batches(ctx: RunContext) -> Iterator[tuple[str, list[str]]]:
+    """(source, passphrases): the empty passphrase, the word lists of the `wordlists` option, then
+    (unless `builtin_wordlist` is False) the built-in common passwords; stops when cancelled."""
+    options = ctx.options
+    for source, words in wordlist.batches(options.get("wordlists", ()),
+                                          builtin=bool(options.get("builtin_wordlist", True)), size=BATCH):
         if ctx.cancelled():
             return
-        yield words[start:start + BATCH]
-
-
-def source(passphrase: str, options: dict[str, Any]) -> str:
-    """Where a passphrase came from, for the finding (word lists are tried before the built-in list)."""
-    if passphrase == "":
-        return "empty passphrase"
-    for path in options.get("wordlists", ()):
-        if passphrase in wordlist.read_wordlist(path):
-            return "word list"
-    return "built-in common passwords"
+        yield source, words
 
 
 def skipped_as_too_large(method: str, tool: str, image: ImageData, options: dict[str, Any]) -> Finding | None:

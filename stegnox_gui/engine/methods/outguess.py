@@ -37,9 +37,9 @@ class OutguessMethod(Method):
         if image.dct is None:
             return []  # progressive or damaged: OutGuess writes baseline JPEGs
         bits = outguess.cover_bits(image.dct)
-        for batch in attack.batches(attack.passphrases(ctx.options), ctx):
+        for source, batch in attack.batches(ctx):
             for found in outguess.search(bits, batch, _plausible_start):
-                finding = self._finding(found, attack.source(found.key, ctx.options))
+                finding = self._finding(found, source)
                 if finding is not None:
                     return [finding]
         return []

@@ -30,9 +30,9 @@ class SteghideMethod(Method):
         cover = self._cover(image)
         if cover is None:
             return []
-        for batch in attack.batches(attack.passphrases(ctx.options), ctx):
+        for source, batch in attack.batches(ctx):
             for passphrase in steghide.candidate_passphrases(cover, batch):
-                finding = self._open(cover, passphrase, source=attack.source(passphrase, ctx.options))
+                finding = self._open(cover, passphrase, source=source)
                 if finding is not None:
                     return [finding]
         return []
