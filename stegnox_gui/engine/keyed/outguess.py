@@ -121,9 +121,6 @@ class _Walk:
         new.skipmod, new.off = self.skipmod[rows].copy(), self.off[rows].copy()
         return new
 
-    def next(self) -> None:
-        self.off = self.off + self.stream.word() % self.skipmod + 1
-
     def reseed(self, seed: np.ndarray) -> None:
         self.stream.add_random(np.stack([seed & 255, seed >> 8], axis=1))
 
