@@ -101,6 +101,48 @@ class _Arc4:
         return value
 
 
+class _Arc4One:
+    """One ARC4 stream in plain Python: reading one key's whole payload, numpy's per-call cost would
+    dominate."""
+
+    def __init__(self, label: bytes, key: str) -> None:
+        self.s, self.i, self.j = list(range(256)), 0, 0
+        self.add_random(hashlib.md5(label + key.encode("utf-8", "surrogateescape")).digest())
+
+    def add_random(self, data: bytes) -> None:
+        s, i, j = self.s, (self.i - 1) & 255, self.j
+        for n in range(256):
+            i = (i + 1) & 255
+            si = s[i]
+            j = (j + si + data[n % len(data)]) & 255
+            s[i], s[j] = s[j], si
+        self.i, self.j = i, j
+
+    def byte(self) -> int:
+        s = self.s
+        self.i = i = (self.i + 1) & 255
+        si = s[i]
+        self.j = j = (self.j + si) & 255
+        sj = s[j]
+        s[i], s[j] = sj, si
+        return s[(si + sj) & 255]
+
+    def word(self) -> int:
+        b = self.byte
+        return (b() << 24) | (b() << 16) | (b() << 8) | b()
+
+
+def _skipmod(n_bits: int, off, remaining):
+    """iterator_adapt in C's single-precision arithmetic (arrays or scalars): the skips shrink so the
+    data left fits the bits left."""
+    y = np.asarray(n_bits - off)
+    seg = n_bits // 32
+    adj = np.where(y > seg, np.float32(2), np.float32(2) - (seg - y).astype(np.float32) / np.float32(max(seg, 1)))
+    skip = (adj.astype(np.float32) * y.astype(np.float32)) / np.asarray(8 * remaining).astype(np.float32)
+    # rows already past the end give nonsense here; the readers drop them
+    return np.nan_to_num(np.clip(skip, 0, 2**31), nan=0.0).astype(np.int64)
+
+
 def _digests(label: bytes, keys: list[str]) -> np.ndarray:
     return np.array([list(hashlib.md5(label + k.encode("utf-8", "surrogateescape")).digest()) for k in keys],
                     dtype=np.int64)
@@ -125,14 +167,7 @@ class _Walk:
         self.stream.add_random(np.stack([seed & 255, seed >> 8], axis=1))
 
     def adapt(self, remaining: np.ndarray) -> None:
-        """iterator_adapt in C's single-precision arithmetic: skips shrink so the data fits what is left."""
-        x, y = self.n_bits, self.n_bits - self.off
-        seg = x // 32
-        adj = np.where(y > seg, np.float32(2),
-                       np.float32(2) - (seg - y).astype(np.float32) / np.float32(max(seg, 1)))
-        skip = (adj.astype(np.float32) * y.astype(np.float32)) / (8 * remaining).astype(np.float32)
-        # rows already past the end give nonsense here; read_byte drops them
-        self.skipmod = np.nan_to_num(np.clip(skip, 0, 2**31), nan=0.0).astype(np.int64)
+        self.skipmod = _skipmod(self.n_bits, self.off, remaining)
 
     def read_byte(self, bits: np.ndarray, valid: np.ndarray) -> np.ndarray:
         """Eight bits, LSB first; rows whose walk leaves the image or stalls become invalid."""
@@ -198,14 +233,22 @@ def search(bits: np.ndarray, keys: list[str], plausible: Callable[[bytes], bool]
 
 
 def _read_all(bits: np.ndarray, key: str, seed: int, length: int) -> bytes | None:
-    walk = _Walk([key], len(bits))
-    crypt = _Arc4(_digests(b"Encryption", [key]))
-    valid = np.ones(1, bool)
-    for _ in range(HEADER_BYTES):
-        walk.read_byte(bits, valid)
-    walk.reseed(np.array([seed]))
+    """One key's whole payload, or None if its walk leaves the image."""
+    n_bits, flags = len(bits), bits.tobytes()
+    walk, crypt = _Arc4One(b"Seeding", key), _Arc4One(b"Encryption", key)
+    skipmod = INIT_SKIPMOD
+    off = walk.word() % skipmod
+    for _ in range(HEADER_BYTES * 8):
+        off += walk.word() % skipmod + 1
+    walk.add_random(bytes([seed & 255, seed >> 8]))
     out = bytearray()
     for k in range(length):
-        walk.adapt(np.array([length - k]))
-        out.append(int(walk.read_byte(bits, valid)[0] ^ crypt.byte()[0]))
-    return bytes(out) if valid[0] else None
+        skipmod = int(_skipmod(n_bits, off, length - k))
+        value = 0
+        for where in range(8):
+            if off >= n_bits or skipmod <= 0:
+                return None
+            value |= flags[off] << where
+            off += walk.word() % skipmod + 1
+        out.append(value ^ crypt.byte())
+    return bytes(out)
