@@ -170,6 +170,8 @@ def test_cli_wordlist_options(tmp_path, capsys) -> None:
     assert code == 0 and line["verdict"] == "clean"
     assert "over the 0.05 MP limit" in line["findings"][0]["summary"]
     assert cli_main(["analyze", "-m", "steghide", "--keyed-max-mp", "0", image]) == 2
+    assert cli_main(["worker", "--once", "--data-dir", str(tmp_path / "q"), "-w", str(tmp_path / "nope.txt")]) == 2
+    assert "cannot read word list" in capsys.readouterr().err
 
 
 # --- a minimal embedder for streams steghide itself would write with other options ---------------

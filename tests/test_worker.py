@@ -1,6 +1,7 @@
 """The job runner, retention, and `stegnox worker` end to end (Ctrl-C hands jobs back)."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -311,6 +312,26 @@ def test_worker_once_with_real_engine(tmp_path) -> None:
         assert queue.count_jobs("failed") == 1
         assert queue.count_jobs("processing") == 0
     assert all(j["status"] == "completed" and j["verdict"] in ("clean", "suspicious", "hidden_data") for j in jobs)
+
+
+def test_worker_hands_its_word_list_to_the_engine_processes(tmp_path) -> None:
+    """A passphrase only the word list knows opens the steghide file inside the worker's processes."""
+    corpus = REPO / "tests" / "data" / "corpus-dev"
+    entry = next(e for e in json.loads((corpus / "manifest.json").read_text())
+                 if e["tool"] == "steghide" and e["params"]["passphrase"])
+    words = tmp_path / "words.txt"
+    words.write_text(f"not-it\n{entry['params']['passphrase']}\n")
+    data = tmp_path / "data"
+    with JobQueue(data) as queue:
+        job_id = queue.add_job(str(corpus / entry["file"]))
+    done = subprocess.run(worker_cmd(data, "--once", "--workers", "1", "--no-common-passwords", "-w", str(words)),
+                          capture_output=True, text=True, timeout=300, env=env())
+    assert done.returncode == 0, done.stderr
+    with JobQueue(data) as queue:
+        job = queue.get_job(job_id)
+    assert job["status"] == "completed" and job["verdict"] == "hidden_data"
+    steghide = [f for f in job["results"]["findings"] if f["method"] == "steghide"]
+    assert steghide and steghide[0]["params"]["passphrase_source"] == "word list"
 
 
 def _start_worker_on_slow_jobs(tmp_path):
