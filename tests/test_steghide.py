@@ -82,6 +82,28 @@ def test_real_steghide_files_open_with_their_passphrase(entry) -> None:
     assert found.encryption == "rijndael-128 cbc" and found.compressed and found.checksum_ok is True
 
 
+VARIANTS = Path(__file__).parent / "data" / "steghide-variants"
+VARIANT_MANIFEST = json.loads((VARIANTS / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize("entry", VARIANT_MANIFEST, ids=[e["file"] for e in VARIANT_MANIFEST])
+def test_real_steghide_files_of_other_options_and_covers(entry, tmp_path) -> None:
+    """Ciphers and modes, no compression or checksum, palette and 1-bit BMPs: made by steghide 0.5.1."""
+    note = (VARIANTS / "note.txt").read_bytes()
+    words = tmp_path / "w.txt"
+    words.write_text("wrong\n" + entry["passphrase"] + "\n")
+    engine = StegnoxEngine(options={"builtin_wordlist": False, "wordlists": [str(words)]})
+    result = engine.extract_all_methods(VARIANTS / entry["file"], methods=["steghide"])
+    assert result["verdict"] == "hidden_data", result["message"]
+    finding = result["findings"][0]
+    assert finding["params"]["passphrase"] == entry["passphrase"]
+    if entry["opens"]:
+        assert finding["sha256"] == hashlib.sha256(note).hexdigest()
+        assert finding["params"]["embedded_filename"] == "note.txt"
+    else:
+        assert "not opened" in finding["summary"] and finding["sha256"] is None
+
+
 def test_a_wrong_passphrase_finds_nothing() -> None:
     assert steghide.extract(_cover(SUNSHINE), "not-the-passphrase") is None
     assert steghide.candidate_passphrases(_cover(SUNSHINE), ["", "moonshine", "Sunshine"]) == []

@@ -55,8 +55,11 @@ def add_passphrase_options(p: argparse.ArgumentParser) -> None:
 def passphrase_options(args: argparse.Namespace, err: TextIO) -> dict[str, Any] | None:
     """Engine options from those arguments, or None (after saying why) when one is wrong."""
     for path in args.wordlist:
-        if not Path(path).is_file() or not os.access(path, os.R_OK):
+        if not os.access(path, os.R_OK):
             print(f"stegnox: cannot read word list {path}", file=err)
+            return None
+        if not Path(path).is_file():  # every image reads it again: a pipe would be empty the second time
+            print(f"stegnox: word list {path} must be a regular file (not a pipe or a folder)", file=err)
             return None
     options: dict[str, Any] = {"wordlists": [str(Path(p).resolve()) for p in args.wordlist],
                                "builtin_wordlist": not args.no_common_passwords}

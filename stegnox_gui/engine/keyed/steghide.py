@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -76,8 +76,10 @@ def jpeg_cover(components: Iterable[np.ndarray]) -> Cover:
 
 
 def bmp_cover(raw: bytes) -> Cover | None:
-    """Cover of a 24-bit uncompressed BMP (Windows or OS/2 header), rows as stored in the file;
-    None for other BMPs (palette BMPs are not read)."""
+    """Cover of an uncompressed BMP (Windows or OS/2 header) as steghide reads it: rows as stored, the
+    pixel data right after the headers and palette. 24-bit: a 2-bit value from the R, G, B parities,
+    2 pixels per value; palette images: the colour index modulo 4 (8-bit, 3 pixels per value) or 2
+    (1- and 4-bit, 2 pixels per value). None for other BMPs."""
     if len(raw) < 26 or raw[:2] != b"BM":
         return None
     header_size = int.from_bytes(raw[14:18], "little")
@@ -86,23 +88,35 @@ def bmp_cover(raw: bytes) -> Cover | None:
         height = int.from_bytes(raw[22:26], "little", signed=True)
         bits = int.from_bytes(raw[28:30], "little")
         compression = int.from_bytes(raw[30:34], "little")
+        colours_used = int.from_bytes(raw[46:50], "little")
+        entry = 4
     elif header_size == 12:
         width, height = int.from_bytes(raw[18:20], "little"), int.from_bytes(raw[20:22], "little")
-        bits, compression = int.from_bytes(raw[24:26], "little"), 0
+        bits, compression, colours_used, entry = int.from_bytes(raw[24:26], "little"), 0, 0, 3
     else:
         return None
-    if bits != 24 or compression != 0 or width <= 0 or height <= 0:
+    if bits not in (1, 4, 8, 24) or compression != 0 or width <= 0 or height <= 0:
         return None
-    line = width * 3
+    palette = 0 if bits == 24 else (colours_used or 1 << bits) * entry
+    line = -(-width * bits // 8)
     stride = line + (-line) % 4
-    start = 14 + header_size  # steghide reads the pixels right after the headers
-    if start + stride * height > len(raw) + (-line) % 4:
+    start = 14 + header_size + palette
+    if start + stride * (height - 1) + line > len(raw):
         return None
-    rows = np.frombuffer(raw[start:start + stride * height].ljust(stride * height, b"\0"), np.uint8)
-    px = rows.reshape(height, stride)[:, :line].reshape(-1, 3).astype(np.uint8) & 1
-    b, g, r = px[:, 0], px[:, 1], px[:, 2]
-    values = (((r ^ g) << 1) | (r ^ b)).astype(np.uint8)
-    return Cover(values, samples_per_vertex=2, modulus=4, format="BMP")
+    data = np.frombuffer(raw[start:start + stride * height].ljust(stride * height, b"\0"), np.uint8)
+    rows = data.reshape(height, stride)[:, :line]
+    if bits == 24:
+        px = rows.reshape(-1, 3) & 1
+        b, g, r = px[:, 0], px[:, 1], px[:, 2]
+        return Cover((((r ^ g) << 1) | (r ^ b)).astype(np.uint8), samples_per_vertex=2, modulus=4, format="BMP")
+    if bits == 8:
+        indices = rows.reshape(-1)
+    else:  # pixels packed high bits first
+        unpacked = np.unpackbits(rows, axis=1)[:, :width * bits].reshape(height, width, bits)
+        indices = (unpacked * (1 << np.arange(bits - 1, -1, -1))).sum(axis=2).reshape(-1)
+    if bits == 8:
+        return Cover((indices % 4).astype(np.uint8), samples_per_vertex=3, modulus=4, format="BMP")
+    return Cover((indices % 2).astype(np.uint8), samples_per_vertex=2, modulus=2, format="BMP")
 
 
 def seed_for(passphrase: str) -> int:
@@ -247,33 +261,100 @@ def extract(cover: Cover, passphrase: str) -> Extracted | None:
         if algo == 0:
             plain_bits = reader.read(n_plain)
         else:
-            if algo_name != "rijndael-128":
-                raise SteghideError(f"encrypted with {algo_name} {mode_name}: only rijndael-128 (steghide's "
-                                    "default) is decrypted")
-            has_iv = mode_name != "ecb"
-            n_cipher = (128 if has_iv else 0) + -(-n_plain // 128) * 128
-            cipher = _bits_to_bytes(reader.read(n_cipher))
-            plain_bits = _bytes_to_bits(_decrypt(cipher, passphrase, mode_name))[:n_plain]
+            cipher = _cipher(algo_name, mode_name)
+            block_bits = 8 * cipher.block
+            n_cipher = (block_bits if cipher.has_iv else 0) + -(-n_plain // block_bits) * block_bits
+            data = _bits_to_bytes(reader.read(n_cipher))
+            plain_bits = _bytes_to_bits(cipher.decrypt(data, passphrase))[:n_plain]
     except _TooShort:
         raise SteghideError("the cover ends before the data its steghide header announces") from None
     return _parse_plain(plain_bits, passphrase, f"{algo_name} {mode_name}" if algo else "none")
 
 
-def _decrypt(cipher: bytes, passphrase: str, mode: str) -> bytes:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+@dataclass
+class _Cipher:
+    """One of libmcrypt's ciphers as steghide uses it, done with the `cryptography` package."""
 
-    # mcrypt's rijndael-128 takes its largest key, 32 bytes, made by mhash's KEYGEN_MCRYPT with MD5:
-    # MD5(passphrase), then MD5(passphrase + the key so far).
+    algorithm: Any  # cryptography cipher class
+    key_size: int  # mcrypt's (largest) key size in bytes
+    block: int  # block size in bytes
+    mode: str
+
+    @property
+    def has_iv(self) -> bool:
+        return self.mode != "ecb"
+
+    def decrypt(self, data: bytes, passphrase: str) -> bytes:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
+        key = _mcrypt_key(passphrase, self.key_size)
+        iv, body = (data[:self.block], data[self.block:]) if self.has_iv else (None, data)
+        if self.mode in ("cfb", "ofb"):  # mcrypt's 8-bit feedback modes, built on the block cipher
+            return _eight_bit_feedback(Cipher(self.algorithm(key), modes.ECB()).encryptor(), iv, body,
+                                       cipher_feedback=self.mode == "cfb")
+        if self.mode == "ctr" and self.block != 16:  # OpenSSL has CTR for 128-bit blocks only
+            return _counter_mode(Cipher(self.algorithm(key), modes.ECB()).encryptor(), iv, body)
+        mode = {"ecb": lambda: modes.ECB(), "cbc": lambda: modes.CBC(iv), "ncfb": lambda: modes.CFB(iv),
+                "nofb": lambda: _ofb()(iv), "ctr": lambda: modes.CTR(iv)}[self.mode]()
+        try:
+            decryptor = Cipher(self.algorithm(key), mode).decryptor()
+        except UnsupportedAlgorithm as exc:
+            raise SteghideError(f"cannot decrypt {self.mode} mode here: {exc}") from None
+        return decryptor.update(body) + decryptor.finalize()
+
+
+def _ofb() -> Any:
+    try:  # cryptography 47 moved OFB among the legacy primitives
+        from cryptography.hazmat.decrepit.ciphers.modes import OFB
+    except ImportError:
+        from cryptography.hazmat.primitives.ciphers.modes import OFB
+    return OFB
+
+
+def _counter_mode(encrypt: Any, iv: bytes, body: bytes) -> bytes:
+    """CTR with a big-endian counter over the whole block, keystream made with the block cipher."""
+    size, start = len(iv), int.from_bytes(iv, "big")
+    n = -(-len(body) // size)
+    counters = b"".join(((start + i) % (1 << (8 * size))).to_bytes(size, "big") for i in range(n))
+    stream = encrypt.update(counters)
+    return bytes(c ^ k for c, k in zip(body, stream))
+
+
+def _eight_bit_feedback(encrypt: Any, iv: bytes, body: bytes, *, cipher_feedback: bool) -> bytes:
+    """Decrypt 8-bit CFB (or OFB): each byte is XORed with the first byte of the encrypted shift register,
+    which then takes in the ciphertext byte (or that keystream byte)."""
+    register, out = bytearray(iv), bytearray()
+    for c in body:
+        k = encrypt.update(bytes(register))[0]
+        out.append(c ^ k)
+        register = register[1:] + bytes([c if cipher_feedback else k])
+    return bytes(out)
+
+
+def _cipher(algorithm: str, mode: str) -> _Cipher:
+    """The cipher for steghide's algorithm and mode names; SteghideError for those not available."""
+    from cryptography.hazmat.decrepit.ciphers import algorithms as legacy
+    from cryptography.hazmat.primitives.ciphers import algorithms
+
+    known = {"rijndael-128": (algorithms.AES, 32, 16), "blowfish": (legacy.Blowfish, 56, 8),
+             "cast-128": (legacy.CAST5, 16, 8), "tripledes": (legacy.TripleDES, 24, 8),
+             "des": (lambda key: legacy.TripleDES(key * 3), 8, 8)}  # K1 = K2 = K3 is single DES
+    if algorithm not in known or mode == "stream":
+        raise SteghideError(f"encrypted with {algorithm} {mode}, which is not decrypted (decrypted: "
+                            f"{', '.join(known)}, in every mode steghide offers)")
+    cls, key_size, block = known[algorithm]
+    return _Cipher(cls, key_size, block, mode)
+
+
+def _mcrypt_key(passphrase: str, size: int) -> bytes:
+    """mhash's KEYGEN_MCRYPT with MD5, as steghide makes its keys: MD5(passphrase), then MD5(passphrase +
+    the key so far), until `size` bytes."""
     pw = passphrase.encode("utf-8", "surrogateescape")
-    first = hashlib.md5(pw).digest()
-    key = first + hashlib.md5(pw + first).digest()
-    iv, body = (cipher[:16], cipher[16:]) if mode != "ecb" else (None, cipher)
-    chosen = {"ecb": lambda: modes.ECB(), "cbc": lambda: modes.CBC(iv), "cfb": lambda: modes.CFB8(iv),
-              "ncfb": lambda: modes.CFB(iv), "nofb": lambda: modes.OFB(iv), "ctr": lambda: modes.CTR(iv)}.get(mode)
-    if chosen is None:
-        raise SteghideError(f"steghide data encrypted in {mode} mode, which is not decrypted")
-    decryptor = Cipher(algorithms.AES(key), chosen()).decryptor()
-    return decryptor.update(body) + decryptor.finalize()
+    key = b""
+    while len(key) < size:
+        key += hashlib.md5(pw + key).digest()
+    return key[:size]
 
 
 def _parse_plain(bits: np.ndarray, passphrase: str, encryption: str) -> Extracted:
