@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from stegnox_gui.cli.main import main as cli_main
 from stegnox_gui.engine.jpeg_dct import ZIGZAG, Component, DctImage
@@ -71,6 +72,19 @@ def test_a_random_key_opens_only_from_a_word_list(tmp_path) -> None:
     assert code == 1
     carved = list((tmp_path / "out").iterdir())
     assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in carved] == [RANDOM_KEY["payload_sha256"]]
+
+
+VARIANTS = Path(__file__).parent / "data" / "outguess-variants"
+
+
+@pytest.mark.parametrize("name", ["sunshine_444.jpg", "sunshine_333x251.jpg", "sunshine_seed600.jpg"])
+def test_real_outguess_files_of_other_covers_and_seeds(name) -> None:
+    """No chroma subsampling, edge MCUs outside the image, a seed found with `-s 600 -i 1000`."""
+    result = StegnoxEngine().extract_all_methods(VARIANTS / name, methods=["outguess"])
+    assert result["verdict"] == "hidden_data", result["message"]
+    finding = result["findings"][0]
+    assert finding["params"]["passphrase"] == "sunshine"
+    assert finding["sha256"] == hashlib.sha256((VARIANTS / "msg.txt").read_bytes()).hexdigest()
 
 
 def test_no_finding_on_clean_jpegs_of_the_corpus() -> None:
