@@ -181,7 +181,7 @@ def candidate_passphrases(cover: Cover, passphrases: list[str]) -> list[str]:
     agree = np.cumprod(bits == magic_bits, axis=1)
     agreeing = np.concatenate([np.ones((len(bits), 1), bits.dtype), agree], axis=1)
     plausible = agreeing[np.arange(len(bits)), exact_bits].astype(bool)
-    matches = [i for i in np.flatnonzero(plausible & (first_repeat == n))]
+    matches = list(np.flatnonzero(plausible & (first_repeat == n)))
     for row in np.flatnonzero(plausible & (first_repeat < n)):
         exact = np.asarray(Selector(maximum, seed_for(passphrases[row])).take(n), dtype=np.int64)
         if (_values_to_bits(_vertex_values(cover, exact[None, :]), bpv)[0, :MAGIC_BITS] == magic_bits).all():

@@ -23,7 +23,7 @@ COMMON = "built-in common passwords"
 def builtin_passphrases() -> tuple[str, ...]:
     """The built-in list, most common first."""
     with gzip.open(BUILTIN, "rb") as fh:
-        return tuple(_decode(line) for line in fh.read().split(b"\n") if line)
+        return tuple(_decode(line) for line in fh.read().splitlines() if line)
 
 
 def iter_wordlist(path: str | Path) -> Iterator[str]:
@@ -49,7 +49,7 @@ def read_wordlist(path: str | Path) -> list[str]:
 
 
 def _decode(line: bytes) -> str:
-    return line.rstrip(b"\r").decode("utf-8", "surrogateescape")
+    return line.decode("utf-8", "surrogateescape")
 
 
 def batches(wordlists: Iterable[str | Path] = (), *, builtin: bool = True,
