@@ -36,21 +36,56 @@ PHOTO_WORDS = ["Bridge", "Dragonfly", "Picture_0B", "Picture_1A", "Wine", "aitzg
                "friends", "greentock", "life_by", "picosdeeuropa", "seeding", "sunset", "umang", "Kleiber",
                "/nature/"]
 SYNTH_WORDS = ["ukui-wallpapers", "Fossa", "Infinite-Sea", "Painting-Colors", "/abstract/", "Ubuntu-Mate"]
+# Used only to train the LSB-matching detector (benchmarks/train_lsbm.py), never in calib or eval: more
+# photographs, and rendered wallpapers as clean negatives (one folder per wallpaper, largest image taken).
+TRAIN_PACKAGE = "plasma-workspace-wallpapers"
+TRAIN_PHOTOS = ["BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey",
+                "Kite", "MilkyWay", "OneStandsOut", "Path", "Volna", "summer_1am"]
+TRAIN_ART = ["Altai", "Autumn", "Canopee", "Cascade", "Cluster", "Elarun", "Flow", "Honeywave", "IceCold", "Kay",
+             "Kokkini", "Opal", "PastelHills", "Patak", "SafeLanding", "Shell"]
 
 
-def fetch_packages() -> list[Path]:
+def fetch_packages(packages: list[str] = PACKAGES) -> list[Path]:
     """Every image file of the wallpaper packages (downloaded and unpacked once)."""
     DEBS.mkdir(parents=True, exist_ok=True)
-    for pkg in PACKAGES:
+    files: list[Path] = []
+    for pkg in packages:
         if not list(DEBS.glob(f"{pkg}_*.deb")):
             subprocess.run(["apt-get", "download", pkg], cwd=DEBS, check=True, capture_output=True)
-    files: list[Path] = []
-    for deb in sorted(DEBS.glob("*.deb")):
-        dest = DEBS / deb.name.split("_")[0]
+        deb = sorted(DEBS.glob(f"{pkg}_*.deb"))[-1]
+        dest = DEBS / pkg
         if not dest.exists():
             subprocess.run(["dpkg-deb", "-x", str(deb), str(dest)], check=True)
         files += [p for p in sorted(dest.rglob("*")) if p.suffix.lower() in (".jpg", ".jpeg", ".png")]
     return files
+
+
+def split_photos(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The natural photographs among `files`, split by photograph (not by crop) into calib and eval, so the
+    evaluation covers come from photos calibration never saw."""
+    photos = [p for p in files if any(w in str(p) for w in PHOTO_WORDS)]
+    calib = [p for p in photos if int(hashlib.sha256(p.name.encode()).hexdigest(), 16) % 5 < 3]
+    return calib, [p for p in photos if p not in calib]
+
+
+def training_sources() -> list[tuple[str, Path, str]]:
+    """(photograph id, image file, "photo" | "art") for training the LSB-matching detector: the calib
+    photographs, TRAIN_PHOTOS and TRAIN_ART."""
+    calib, _ = split_photos(fetch_packages())
+    out = [(p.name, p, "photo") for p in calib]
+    root = DEBS / TRAIN_PACKAGE / "usr" / "share" / "wallpapers"
+    fetch_packages([TRAIN_PACKAGE])
+    for group, names in (("photo", TRAIN_PHOTOS), ("art", TRAIN_ART)):
+        for name in names:
+            images = list((root / name / "contents" / "images").glob("*"))
+            if images:
+                out.append((name, max(images, key=lambda p: _pixel_count(p)), group))
+    return out
+
+
+def _pixel_count(path: Path) -> int:
+    with Image.open(path) as im:
+        return im.width * im.height
 
 
 def _texture(a: np.ndarray) -> float:
@@ -58,8 +93,9 @@ def _texture(a: np.ndarray) -> float:
     return float(np.mean(np.abs(np.diff(g, axis=1))))
 
 
-def photo_crops(photo: Path, count: int, rng: random.Random) -> list[np.ndarray]:
-    """`count` random crops (256-1024 px a side) of the photo prescaled by a random factor in 0.35-0.9."""
+def photo_crops(photo: Path, count: int, rng: random.Random, min_texture: float = 1.0) -> list[np.ndarray]:
+    """`count` random crops (256-1024 px a side) of the photo prescaled by a random factor in 0.35-0.9;
+    crops whose mean neighbour difference is below min_texture (nearly featureless) are skipped."""
     with Image.open(photo) as im:
         im = im.convert("RGB")
         crops = []
@@ -76,7 +112,7 @@ def photo_crops(photo: Path, count: int, rng: random.Random) -> list[np.ndarray]
                 x0 = rng.randrange(0, arr.shape[1] - w + 1)
                 y0 = rng.randrange(0, arr.shape[0] - h + 1)
                 crop = arr[y0:y0 + h, x0:x0 + w]
-                if _texture(crop) < 1.0:  # nearly featureless: skipped, as the corpus does
+                if _texture(crop) < min_texture:
                     continue
                 crops.append(np.ascontiguousarray(crop))
                 if len(crops) % 3 == 0:
@@ -139,14 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     files = fetch_packages()
-    photos = [p for p in files if any(w in str(p) for w in PHOTO_WORDS)]
-    art = [p for p in files if any(w in str(p) for w in SYNTH_WORDS) and p not in photos]
-    if not photos:
+    calib_photos, eval_photos = split_photos(files)
+    art = [p for p in files if any(w in str(p) for w in SYNTH_WORDS) and p not in calib_photos + eval_photos]
+    if not calib_photos or not eval_photos:
         print("no photographs found in the packages", file=sys.stderr)
         return 1
-    # Split by photograph (not by crop) so the evaluation covers come from photos calibration never saw.
-    calib_photos = [p for p in photos if int(hashlib.sha256(p.name.encode()).hexdigest(), 16) % 5 < 3]
-    eval_photos = [p for p in photos if p not in calib_photos]
     manifest = []
     for split, group, total in (("calib", calib_photos, args.calib), ("eval", eval_photos, args.eval)):
         out = COVERS / split

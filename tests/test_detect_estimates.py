@@ -112,14 +112,24 @@ def test_lsb_matching_detector_sees_pm1_embedding_on_colour_covers(covers, tmp_p
     assert hits >= len(colour) - 1  # the aim is >= 80 % at 0.4 bits per value
 
 
-def test_lsb_matching_detector_decides_on_gray(covers, tmp_path):
+def test_lsb_matching_detector_sees_pm1_embedding_on_gray_covers(tmp_path):
+    """The corpus's gray covers and gray conversions of its colour ones: none clean over the threshold, and
+    +-1 embedding at 0.4 bits per value seen on at least half (held-out benchmark: about 60% of gray
+    photos; the smoothest, featureless ones are the hard cases)."""
+    from PIL import Image
+
     from stegnox_gui.engine.methods import lsb_matching
 
-    name, arr = [(n, a) for n, a in covers if a.ndim == 2][0]
-    clean = _run(lsb_matching.METHOD, save_png(arr, tmp_path / f"c_{name}"))
-    assert clean.data["decisive"] and clean.data["kind"] == "gray" and not clean.hidden, clean.summary
-    stego = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=2), tmp_path / name))
-    assert stego.data["projection"] > clean.data["projection"] + 1, (clean.summary, stego.summary)
+    grays = [cover_array(p) for p in clean_pngs("L")]
+    grays += [np.asarray(Image.fromarray(cover_array(p)).convert("L")) for p in clean_pngs("RGB")]
+    assert len(grays) == 10
+    hits = 0
+    for i, arr in enumerate(grays):
+        clean = _run(lsb_matching.METHOD, save_png(arr, tmp_path / f"c{i}.png"))
+        assert clean.data["decisive"] and clean.data["kind"] == "gray" and not clean.hidden, clean.summary
+        stego = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=1), tmp_path / f"s{i}.png"))
+        hits += stego.hidden
+    assert hits >= len(grays) // 2, hits
 
 
 def _noise_render(h: int, w: int, seed: int) -> np.ndarray:

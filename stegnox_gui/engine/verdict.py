@@ -78,13 +78,12 @@ def statistical_evidence(findings: list[Finding]) -> StatisticalEvidence:
         return structural
     if lsbm.confidence < SUSPICIOUS_THRESHOLD or lsbm.confidence <= structural.score:
         return structural
-    model = "SPAM" if lsbm.data.get("kind") != "gray" else "residual-histogram"
     proj, thr = lsbm.data["projection"], lsbm.data["threshold"]
     if lsbm.hidden:
         message = (f"LSB matching (+-1) embedding likely: roughly {lsbm.data['payload_bpc']:.2f} bits per channel "
-                   f"value ({model} discriminant {proj:.1f}, threshold {thr:.1f})")
+                   f"value (discriminant {proj:.1f}, threshold {thr:.1f})")
     else:
-        message = f"Possible LSB matching (+-1) embedding ({model} discriminant {proj:.1f}, threshold {thr:.1f})"
+        message = f"Possible LSB matching (+-1) embedding (discriminant {proj:.1f}, threshold {thr:.1f})"
     return StatisticalEvidence(lsbm.confidence, message, lsbm.data.get("payload_bpc"), [_driver(lsbm)])
 
 

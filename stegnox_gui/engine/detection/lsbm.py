@@ -1,15 +1,13 @@
 """LSB matching (+-1 embedding) detection: features projected on Fisher discriminants trained on clean
-photographs vs simulated LSB matching (`lsbm_model.py`).
+photographs vs simulated LSB matching (`lsbm_model.py`, written by benchmarks/train_lsbm.py).
 
-Colour images: SPAM features of the channels and of the colour differences R-G and B-G: photographs'
-colour detail is smooth (demosaicing, JPEG chroma subsampling), while embedding noise is independent in
-each channel and shows there most.
+Colour images: SPAM features and residual co-occurrences (`residuals.py`) of the channels and of the colour
+differences R-G and B-G: photographs' colour detail is smooth (demosaicing, JPEG chroma subsampling), while
+embedding noise is independent in each channel and shows there most.
 
-Gray images have no second channel to compare with, and SPAM features separate poorly there. The gray
-model uses where +-1 noise shows most: histograms of the prediction residual and of neighbour differences
-within classes of local activity (smooth areas, where a clean photo's residual is mostly 0 and +-1
-embedding spreads it), plus the image's noise floor (low quantiles of the residual energy of 8 x 8 blocks:
-+-1 embedding at rate r adds r/2 to the variance of every block, flat ones included).
+Gray images have no second channel to compare with. Their features are where +-1 noise shows most: residual
+histograms within classes of local activity (smooth areas, where a clean photo's residual is mostly 0 and
++-1 embedding spreads it), SPAM, and residual co-occurrences.
 
 Noise floor and what the detector cannot decide: +-1 embedding adds at most 0.5 to a value's variance
 (1.0 to a colour difference). A cover whose flattest areas already carry much more independent noise than
@@ -21,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from stegnox_gui.engine.detection.channels import tiles_of, unusable_reason
+from stegnox_gui.engine.detection.residuals import activity_histograms, kb_residual, residual_cooccurrence
 from stegnox_gui.engine.detection.spam import spam_features
 
-MAX_SAMPLES = 1 << 17  # per channel; SPAM statistics are stable well below this
+MAX_SAMPLES = 1 << 17  # per channel; the statistics are stable well below this
 FLOOR_QUANTILES = (0.02, 0.05, 0.1, 0.25, 0.5)
 FLOOR_BLOCK = 8
 # Noise floor (5% quantile of the 8 x 8 blocks' residual variance, in squared grey levels) above which the
@@ -32,51 +31,18 @@ FLOOR_BLOCK = 8
 # independent +-3 noise per channel): colour differences ~4.6.
 MAX_COLOUR_FLOOR = 2.5
 MAX_GRAY_FLOOR = 3.0
-ACTIVITY_EDGES = (0, 1, 2, 3, 5, 8)
-
-
-def _kb_residual(x: np.ndarray) -> np.ndarray:
-    """Residual of the Ker-Boehme 3 x 3 predictor on (n, h, w) float32 tiles (interior values)."""
-    c = x[:, 1:-1, 1:-1]
-    cross = x[:, :-2, 1:-1] + x[:, 2:, 1:-1] + x[:, 1:-1, :-2] + x[:, 1:-1, 2:]
-    diag = x[:, :-2, :-2] + x[:, :-2, 2:] + x[:, 2:, :-2] + x[:, 2:, 2:]
-    return c - (2 * cross - diag) / 4
 
 
 def noise_floor(tiles: np.ndarray) -> np.ndarray:
     """Quantiles FLOOR_QUANTILES of the residual variance of 8 x 8 blocks, scaled to the variance of white
     noise (the predictor's residual has 2.25 times the variance of white noise in the values)."""
-    r = _kb_residual(tiles.astype(np.float32)) ** 2 / 2.25
+    r = kb_residual(tiles.astype(np.float32)) ** 2 / 2.25
     n, h, w = r.shape
     b = FLOOR_BLOCK
     if h < b or w < b:
         return np.quantile(r.ravel(), FLOOR_QUANTILES)
     blocks = r[:, : h // b * b, : w // b * b].reshape(n, h // b, b, w // b, b).mean(axis=(2, 4))
     return np.quantile(blocks.ravel(), FLOOR_QUANTILES)
-
-
-def activity_histograms(tiles: np.ndarray) -> np.ndarray:
-    """42 features: for 6 classes of local activity (|x[i, j+1] - x[i, j-1]| + |x[i+1, j] - x[i-1, j]|), the
-    fraction of values in the class and the distribution (|r| < 0.5, < 1.5, < 2.5, as three bins) of the
-    predictor residual and of the horizontal neighbour difference there."""
-    x = tiles.astype(np.float32)
-    c = x[:, 1:-1, 1:-1]
-    r = np.abs(_kb_residual(x))
-    d = np.abs(x[:, 1:-1, 2:] - c)
-    act = np.abs(x[:, 1:-1, 2:] - x[:, 1:-1, :-2]) + np.abs(x[:, 2:, 1:-1] - x[:, :-2, 1:-1])
-    out = []
-    edges = list(ACTIVITY_EDGES) + [np.inf]
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        sel = (act >= lo) & (act < hi)
-        out.append(float(np.mean(sel)))
-        for v in (r, d):
-            vv = v[sel]
-            if vv.size:
-                out += [float(np.mean(vv < 0.5)), float(np.mean((vv >= 0.5) & (vv < 1.5))),
-                        float(np.mean((vv >= 1.5) & (vv < 2.5)))]
-            else:
-                out += [0.0, 0.0, 0.0]
-    return np.asarray(out)
 
 
 def analyse(pixels: np.ndarray) -> dict:
@@ -89,7 +55,7 @@ def analyse(pixels: np.ndarray) -> dict:
             return {"kind": None, "features": None, "floor": None, "reason": reason}
         tiles = tiles_of(gray, MAX_SAMPLES)[0]
         floor = noise_floor(tiles)
-        feats = np.concatenate([activity_histograms(tiles), np.log(floor + 0.01)])
+        feats = np.concatenate([activity_histograms(tiles), spam_features(tiles), residual_cooccurrence(tiles)])
         reason = None
         if floor[1] > MAX_GRAY_FLOOR:
             reason = (f"noise-like image (noise floor {floor[1]:.1f} grey levels squared, far more than +-1 "
@@ -100,16 +66,18 @@ def analyse(pixels: np.ndarray) -> dict:
         reason = unusable_reason(c)
         if reason is not None:
             return {"kind": None, "features": None, "floor": None, "reason": reason}
-    own = np.mean([spam_features(tiles_of(c, MAX_SAMPLES)[0]) for c in chans], axis=0)
+    own_tiles = [tiles_of(c, MAX_SAMPLES)[0] for c in chans]
     r, g, b = (c.astype(np.int16) for c in chans)
     diff_tiles = [tiles_of(d, MAX_SAMPLES)[0] for d in (r - g, b - g)]
-    diff = np.mean([spam_features(t) for t in diff_tiles], axis=0)
+    # SPAM of the channels and of the differences, then residual co-occurrences of both, each averaged
+    feats = [np.mean([f(t) for t in group], axis=0)
+             for f in (spam_features, residual_cooccurrence) for group in (own_tiles, diff_tiles)]
     floor = max(float(noise_floor(t)[1]) for t in diff_tiles)
     reason = None
     if floor > MAX_COLOUR_FLOOR:
         reason = (f"noise-like colour detail (R-G/B-G noise floor {floor:.1f} grey levels squared, more than "
                   "+-1 embedding could add)")
-    return {"kind": "color", "features": np.concatenate([own, diff]), "floor": floor, "reason": reason}
+    return {"kind": "color", "features": np.concatenate(feats), "floor": floor, "reason": reason}
 
 
 def image_features(pixels: np.ndarray) -> tuple[str, np.ndarray] | None:

@@ -1,7 +1,7 @@
 """LSB matching (+-1 embedding) detector: Fisher discriminants trained on clean photographs against
-simulated +-1 embedding (engine/detection/lsbm.py): SPAM features with colour differences on colour images,
-activity-class residual histograms and the noise floor on gray ones. The structural detectors (RS, SPA, WS)
-cannot see +-1 embedding; this one can. Images whose own noise swamps +-1 embedding are undecidable."""
+simulated +-1 embedding (engine/detection/lsbm.py): SPAM and residual co-occurrences of the channels and of
+their colour differences on colour images, activity-class residual histograms, SPAM and residual
+co-occurrences on gray ones. The structural detectors (RS, SPA, WS) cannot see +-1 embedding; this one can. Images whose own noise swamps +-1 embedding are undecidable."""
 from __future__ import annotations
 
 from typing import Any
