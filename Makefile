@@ -10,7 +10,7 @@ STAMP_PKG  := $(VENV)/.stamp-package
 TEST_STAMP   := $(if $(STEGNOX_PACKAGING_TESTS),$(STAMP_PKG),$(STAMP_TEST))
 SYSDEPS_EXTRA ?= $(if $(STEGNOX_PACKAGING_TESTS),binutils desktop-file-utils dpkg-dev,)
 
-.PHONY: run test test-all bench package sysdeps clean
+.PHONY: run test test-all bench train-detector package sysdeps clean
 
 # A real window (X11) also needs the xcb libraries of Qt's xcb platform plugin.
 run: SYSDEPS_EXTRA = libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0
@@ -24,7 +24,13 @@ bench: $(STAMP_TEST)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/queue_bench.py
 	$(BIN)/python benchmarks/engine_bench.py
+	test -d benchmarks/out/covers/eval || $(BIN)/python benchmarks/make_covers.py
 	$(BIN)/python benchmarks/detect_bench.py
+
+# Retrain the LSB-matching detector (writes stegnox_gui/engine/detection/lsbm_model.py; about 5 minutes)
+train-detector: $(STAMP_TEST)
+	test -d benchmarks/out/covers/eval || $(BIN)/python benchmarks/make_covers.py
+	$(BIN)/python benchmarks/train_lsbm.py
 
 package: SYSDEPS_EXTRA = binutils desktop-file-utils dpkg-dev
 package: sysdeps $(STAMP_PKG)

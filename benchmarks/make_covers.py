@@ -8,6 +8,9 @@ is softened, like real re-saved pictures), as PNG files:
   benchmarks/out/covers/eval/    photos of the other half (the benchmark's held-out corpus)
   benchmarks/out/covers/synth/   rendered wallpapers, gradients, flat and screenshot-like images (false alarms)
 
+`training_sources()` lists the images benchmarks/train_lsbm.py draws its crops from: the calib photographs
+plus another package's photographs and rendered wallpapers (TRAIN_PACKAGE), never the eval ones.
+
 Variants: RGB, gray (Pillow "L"), and "jpeg" (pixels decoded from a JPEG re-save at quality 70-95, stored as
 PNG). Deterministic for a given --seed. `engine/detection/calibration.py` records what was fitted from it.
 
