@@ -8,6 +8,8 @@ channel value) and runs the detectors, then `verdict.fuse`. It prints:
   - seconds per megapixel (median of repeats, one process, numpy on one core) per detector and engine;
   - per kind and rate: AUC of the verdict score against the clean covers, the detection rate at the score
     thresholds giving 1% and 5% false positives on them, and the rate of actual hidden_data verdicts;
+  - the payload estimates' median and error per kind and rate (WS for replacement, the LSB-matching
+    detector's regression for matching);
   - clean and synthetic images given a hidden_data verdict (false alarms).
 
     .venv/bin/python benchmarks/detect_bench.py [--limit N] [--rates 0.05,0.1,0.2,0.4]
@@ -52,11 +54,17 @@ def methods():
     return [importlib.import_module(f"stegnox_gui.engine.methods.{m}").METHOD for m in DETECTORS]
 
 
-def detect(path: Path) -> verdict.Verdict:
+def detect(path: Path) -> tuple[verdict.Verdict, dict[str, float | None]]:
+    """The fused verdict and each detector's image-level payload estimate (bits per channel value)."""
     image = load_image(path)
     findings = [f for m in methods() if m.applies_to(image) for f in m.run(image, RunContext())]
     findings.sort(key=lambda f: (not f.hidden, -f.confidence))
-    return verdict.fuse(findings)
+    estimates = {f.data["detector"]: f.data.get("payload_bpc") for f in findings if verdict.is_detector_finding(f)}
+    return verdict.fuse(findings), estimates
+
+
+# the detector whose payload estimate is reported per embedding kind
+ESTIMATOR = {"replace_random": "ws", "replace_seq": "ws", "match_random": "lsbm"}
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -119,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             for name, spm in timing(tmp):
                 print(f"  {name:40s} {spm:7.3f} s/MP")
         kinds = {e["file"].split("/")[-1]: e.get("kind") for e in json.loads((COVERS / "manifest.json").read_text())}
-        clean_scores, clean_hidden, results, by_kind = [], [], {}, {}
+        clean_scores, clean_hidden, results, by_kind, estimates = [], [], {}, {}, {}
         for i, cover in enumerate(covers):
             arr = np.asarray(Image.open(cover))
-            v = detect(cover)
+            v, _ = detect(cover)
             clean_scores.append(v.score)
             if v.verdict == "hidden_data":
                 clean_hidden.append((cover.name, v.message))
@@ -130,11 +138,13 @@ def main(argv: list[str] | None = None) -> int:
                 for rate in rates:
                     path = tmp / "stego.png"
                     Image.fromarray(fn(arr, rate, 1000 + i)).save(path, compress_level=1)
-                    v = detect(path)
+                    v, est = detect(path)
                     results.setdefault((kind, rate), []).append((v.score, v.verdict == "hidden_data"))
+                    if est.get(ESTIMATOR[kind]) is not None:
+                        estimates.setdefault((kind, rate), []).append(est[ESTIMATOR[kind]])
                     by_kind.setdefault((kind, rate, kinds.get(cover.name)), []).append(v.verdict == "hidden_data")
         synth = sorted((COVERS / "synth").glob("*.png"))
-        synth_hidden = [(p.name, v.message) for p in synth if (v := detect(p)).verdict == "hidden_data"]
+        synth_hidden = [(p.name, v.message) for p in synth if (v := detect(p)[0]).verdict == "hidden_data"]
     print(f"\nROC on {len(covers)} held-out covers (photos never used for calibration):")
     print(f"  {'embedding':16s} {'rate':>5s} {'AUC':>6s} {'det@1%FP':>9s} {'det@5%FP':>9s} {'hidden_data':>12s}")
     table = []
@@ -147,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\nhidden_data rate by cover kind (rgb = PNG photo, jpeg = JPEG-decoded pixels, gray):")
     for (kind, rate, ck), hits in sorted(by_kind.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]))):
         print(f"  {kind:16s} {rate:5.2f} {str(ck):6s} {np.mean(hits):7.1%}  (n={len(hits)})")
+    print("\nPayload estimates (WS for LSB replacement, the LSB-matching regression for LSB matching):")
+    print(f"  {'embedding':16s} {'rate':>5s} {'median':>7s} {'MAE':>6s} {'90% abs err':>12s}  (n)")
+    for (kind, rate), vals in estimates.items():
+        err = np.abs(np.asarray(vals) - rate)
+        print(f"  {kind:16s} {rate:5.2f} {np.median(vals):7.3f} {err.mean():6.3f} {np.quantile(err, 0.9):12.3f}  ({len(vals)})")
     print(f"\nFalse alarms (hidden_data): clean covers {len(clean_hidden)}/{len(covers)} "
           f"({len(clean_hidden) / len(covers):.1%}); synthetic {len(synth_hidden)}/{len(synth)}")
     for name, msg in clean_hidden + synth_hidden:

@@ -112,6 +112,22 @@ def test_lsb_matching_detector_sees_pm1_embedding_on_colour_covers(covers, tmp_p
     assert hits >= len(colour) - 1  # the aim is >= 80 % at 0.4 bits per value
 
 
+# Stated tolerance of the LSB-matching payload estimate on colour images: 0.03 + 30% of the rate.
+LSBM_TOLERANCE = (0.03, 0.3)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.1, 0.2, 0.4])
+def test_lsb_matching_estimates_the_rate_on_colour_covers(tmp_path, rate):
+    from stegnox_gui.engine.methods import lsb_matching
+
+    for i, p in enumerate(clean_pngs("RGB")):
+        arr = cover_array(p)
+        stego = lsb_match(arr, rate, seed=21) if rate else arr
+        f = _run(lsb_matching.METHOD, save_png(stego, tmp_path / f"{i}.png"))
+        base, rel = LSBM_TOLERANCE
+        assert abs(f.data["payload_bpc"] - rate) <= base + rel * rate, (p.name, rate, f.data["payload_bpc"])
+
+
 def test_lsb_matching_detector_sees_pm1_embedding_on_gray_covers(tmp_path):
     """The corpus's gray covers and gray conversions of its colour ones: none clean over the threshold, and
     +-1 embedding at 0.4 bits per value seen on at least half (held-out benchmark: about 60% of gray

@@ -39,11 +39,11 @@ class LsbMatching(Method):
         kind, f = a["kind"], a["features"]
         model = lsbm_model.MODELS[kind]
         proj = projection(kind, f)
-        rate = float(np.clip(model["rate_slope"] * proj + model["rate_intercept"], 0.0, 1.0))
+        rate = float(np.clip(f @ np.asarray(model["rate_weights"]) + model["rate_offset"], 0.0, 1.0))
         decisive = not data["lossy_source"]
         conf = confidence_for(proj, model["suspicious"], model["hidden"]) if decisive else 0.0
         data.update(decided=True, kind=kind, projection=round(proj, 4), threshold=model["hidden"],
-                    suspicious_threshold=model["suspicious"], payload_bpc=round(rate, 4) if proj > 0 else 0.0,
+                    suspicious_threshold=model["suspicious"], payload_bpc=round(rate, 4),
                     decisive=decisive, noise_floor=round(a["floor"], 3))
         hidden = decisive and proj >= model["hidden"]
         if hidden:
