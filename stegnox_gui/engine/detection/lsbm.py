@@ -66,9 +66,9 @@ def analyse(pixels: np.ndarray) -> dict:
         reason = unusable_reason(c)
         if reason is not None:
             return {"kind": None, "features": None, "floor": None, "reason": reason}
-    own_tiles = [tiles_of(c, MAX_SAMPLES)[0] for c in chans]
-    r, g, b = (c.astype(np.int16) for c in chans)
-    diff_tiles = [tiles_of(d, MAX_SAMPLES)[0] for d in (r - g, b - g)]
+    own_tiles = [tiles_of(c, MAX_SAMPLES)[0] for c in chans]  # int16, the same tile grid for each channel
+    r, g, b = own_tiles
+    diff_tiles = [r - g, b - g]
     # SPAM of the channels and of the differences, then residual co-occurrences of both, each averaged
     feats = [np.mean([f(t) for t in group], axis=0)
              for f in (spam_features, residual_cooccurrence) for group in (own_tiles, diff_tiles)]
