@@ -168,3 +168,32 @@ def test_lsb_matching_detector_cannot_decide_on_noise_renders(tmp_path):
     assert not f.hidden and not f.data["decided"] and "cannot decide" in f.summary, f.summary
     gray = _run(lsb_matching.METHOD, save_png(np.asarray(arr.mean(axis=2), dtype=np.uint8), tmp_path / "g.png"))
     assert not gray.hidden, gray.summary
+
+
+def _grainy_gray_render(seed: int) -> np.ndarray:
+    """A smooth gray render (gradient, waves, blurred noise) with sparse bright grain: 3% of the pixels
+    1-3 levels brighter, as in dithered or film-grain wallpapers."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    h, w = 320, 400
+    y, x = np.mgrid[0:h, 0:w]
+    small = rng.normal(0, 6, (h // 16, w // 16)).astype(np.float32)
+    base = 40 + 60 * x / w + 20 * np.sin(y / 37.0) + np.asarray(Image.fromarray(small).resize((w, h), Image.BICUBIC))
+    arr = np.round(base)
+    grain = rng.random((h, w)) < 0.03
+    arr[grain] += rng.integers(1, 4, int(grain.sum()))
+    return arr.clip(0, 255).astype(np.uint8)
+
+
+def test_lsb_matching_detector_cannot_decide_on_grain_in_gray_renders(tmp_path):
+    """Grain makes the gray discriminant react, but the render's flat areas lack the +-1 changes that
+    embedding at the estimated rate would make there: undecided, not an alarm. Real +-1 embedding in the
+    same render is still seen."""
+    from stegnox_gui.engine.methods import lsb_matching
+
+    arr = _grainy_gray_render(seed=0)
+    f = _run(lsb_matching.METHOD, save_png(arr, tmp_path / "render.png"))
+    assert not f.hidden and not f.data["decided"] and "something other than" in f.summary, f.summary
+    stego = _run(lsb_matching.METHOD, save_png(lsb_match(arr, 0.4, seed=5), tmp_path / "stego.png"))
+    assert stego.hidden, stego.summary

@@ -12,7 +12,9 @@ histograms within classes of local activity (smooth areas, where a clean photo's
 Noise floor and what the detector cannot decide: +-1 embedding adds at most 0.5 to a value's variance
 (1.0 to a colour difference). A cover whose flattest areas already carry much more independent noise than
 that (noise-like renders, synthetic noise, very noisy sensors) gives the discriminant nothing to go on;
-such images are reported as undecidable instead of being judged by a model trained on photographs.
+such images are reported as undecidable instead of being judged by a model trained on photographs. So are
+gray images whose flat areas lack the +-1 changes that embedding at the estimated rate would put there
+(`implausible_rate`): grain and dithering in renders otherwise look like embedding to the gray model.
 """
 from __future__ import annotations
 
@@ -31,6 +33,15 @@ FLOOR_BLOCK = 8
 # independent +-3 noise per channel): colour differences ~4.6.
 MAX_COLOUR_FLOOR = 2.5
 MAX_GRAY_FLOOR = 3.0
+# Flat neighbourhoods (four neighbours equal): +-1 embedding at rate r moves about r / 2 of their centres by
+# exactly one grey level, whatever the cover. A gray image whose flat areas show far fewer such changes
+# than the estimated rate implies makes the discriminant react to something else (grain, dithering or
+# scaled values in renders), and the detector cannot decide. Held-out photos with +-1 embedding at 0.4:
+# at least 0.20 of flat centres off by one; the synthetic renders over the gray threshold: 0.003-0.05
+# (one at 0.19).
+MIN_FLAT_SAMPLES = 256
+FLAT_CHANGES_PER_RATE = 0.25
+MIN_CHECKED_RATE = 0.1  # the gray model sees almost nothing below this, so a strong reaction implies more
 
 
 def noise_floor(tiles: np.ndarray) -> np.ndarray:
@@ -43,6 +54,28 @@ def noise_floor(tiles: np.ndarray) -> np.ndarray:
         return np.quantile(r.ravel(), FLOOR_QUANTILES)
     blocks = r[:, : h // b * b, : w // b * b].reshape(n, h // b, b, w // b, b).mean(axis=(2, 4))
     return np.quantile(blocks.ravel(), FLOOR_QUANTILES)
+
+
+def flat_changes(tiles: np.ndarray) -> tuple[int, float]:
+    """(number of flat neighbourhoods, fraction of their centres exactly one grey level off) of (n, h, w)
+    int16 tiles."""
+    c = tiles[:, 1:-1, 1:-1]
+    left, right, up, down = tiles[:, 1:-1, :-2], tiles[:, 1:-1, 2:], tiles[:, :-2, 1:-1], tiles[:, 2:, 1:-1]
+    flat = (left == right) & (up == down) & (left == up)
+    n = int(np.count_nonzero(flat))
+    return n, float(np.count_nonzero(np.abs(c - left)[flat] == 1)) / max(1, n)
+
+
+def implausible_rate(analysis: dict, rate: float) -> str | None:
+    """Why +-1 embedding at `rate` cannot explain a gray image's discriminant (its flat areas lack the
+    changes it would make), or None. Colour images and images with few flat areas are not checked."""
+    n, changed = analysis.get("flat") or (0, 0.0)
+    rate = max(rate, MIN_CHECKED_RATE)
+    if n < MIN_FLAT_SAMPLES or changed >= FLAT_CHANGES_PER_RATE * rate:
+        return None
+    return (f"the statistics react to something other than +-1 embedding: {changed:.1%} of flat areas' pixels "
+            f"are one grey level off, where embedding at {rate:.2f} bits per value or more would make about "
+            f"{rate / 2:.0%}")
 
 
 def analyse(pixels: np.ndarray) -> dict:
@@ -60,7 +93,8 @@ def analyse(pixels: np.ndarray) -> dict:
         if floor[1] > MAX_GRAY_FLOOR:
             reason = (f"noise-like image (noise floor {floor[1]:.1f} grey levels squared, far more than +-1 "
                       "embedding adds)")
-        return {"kind": "gray", "features": feats, "floor": float(floor[1]), "reason": reason}
+        return {"kind": "gray", "features": feats, "floor": float(floor[1]), "reason": reason,
+                "flat": flat_changes(tiles)}
     chans = [pixels[..., i] for i in range(3)]
     for c in chans:
         reason = unusable_reason(c)

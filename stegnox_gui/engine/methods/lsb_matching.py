@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from stegnox_gui.engine.detection.base import LOSSY_FORMATS, confidence_for, spatial_detection_applies
-from stegnox_gui.engine.detection.lsbm import analyse, projection
+from stegnox_gui.engine.detection.lsbm import analyse, implausible_rate, projection
 from stegnox_gui.engine.image_data import ImageData
 from stegnox_gui.engine.method import Finding, Method, RunContext
 
@@ -33,13 +33,15 @@ class LsbMatching(Method):
         a = analyse(pixels) if pixels is not None else {"kind": None, "reason": "no colour or gray channels"}
         data: dict[str, Any] = {"detector": "lsbm", "lossy_source": image.format in LOSSY_FORMATS}
         if a["kind"] is None or a["reason"] is not None:
-            data.update(decided=False, payload_bpc=None, reason=a["reason"], noise_floor=a.get("floor"))
-            return [Finding(self.name, "statistic", 0.0, f"LSB matching: cannot decide ({a['reason']})",
-                            hidden=False, data=data)]
+            return [self._undecided(data, a["reason"], a.get("floor"))]
         kind, f = a["kind"], a["features"]
         model = lsbm_model.MODELS[kind]
         proj = projection(kind, f)
         rate = float(np.clip(f @ np.asarray(model["rate_weights"]) + model["rate_offset"], 0.0, 1.0))
+        reason = implausible_rate(a, rate) if proj >= model["suspicious"] else None
+        if reason is not None:
+            data.update(projection=round(proj, 4), threshold=model["hidden"])
+            return [self._undecided(data, reason, a["floor"])]
         decisive = not data["lossy_source"]
         conf = confidence_for(proj, model["suspicious"], model["hidden"]) if decisive else 0.0
         data.update(decided=True, kind=kind, projection=round(proj, 4), threshold=model["hidden"],
@@ -54,6 +56,11 @@ class LsbMatching(Method):
         else:
             summary = f"LSB matching: no +-1 embedding seen (discriminant {proj:.1f}, threshold {model['hidden']:.1f})"
         return [Finding(self.name, "statistic", conf, summary, hidden=hidden, data=data)]
+
+    def _undecided(self, data: dict[str, Any], reason: str, floor: float | None) -> Finding:
+        data.update(decided=False, payload_bpc=None, reason=reason, noise_floor=floor)
+        return Finding(self.name, "statistic", 0.0, f"LSB matching: cannot decide ({reason})", hidden=False,
+                       data=data)
 
 
 METHOD = LsbMatching()
