@@ -27,7 +27,7 @@ bench: $(STAMP_TEST)
 	test -d benchmarks/out/covers/eval || $(BIN)/python benchmarks/make_covers.py
 	$(BIN)/python benchmarks/detect_bench.py
 
-# Retrain the LSB-matching detector (writes stegnox_gui/engine/detection/lsbm_model.py; about 5 minutes)
+# Retrain the LSB-matching detector (writes stegnox_gui/engine/detection/lsbm_model.py; about 4 minutes)
 train-detector: $(STAMP_TEST)
 	test -d benchmarks/out/covers/eval || $(BIN)/python benchmarks/make_covers.py
 	$(BIN)/python benchmarks/train_lsbm.py

@@ -8,7 +8,7 @@ benchmark's held-out covers stay unseen. Each crop is an RGB or JPEG-decoded col
 conversion (Pillow "L"). Prints a 5-fold cross-validation grouped by photograph (a fold's photographs never
 trained its discriminant) with the chosen thresholds.
 
-    .venv/bin/python benchmarks/train_lsbm.py [--crops 90]    (about 8 minutes on 2 cores)
+    .venv/bin/python benchmarks/train_lsbm.py [--crops 90]    (about 4 minutes on 2 cores)
 """
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ OUT = ROOT / "stegnox_gui" / "engine" / "detection" / "lsbm_model.py"
 RATES = (0.1, 0.2, 0.3, 0.4)
 # Ridge regularisation (fraction of the mean variance added to the covariance's diagonal); `hidden` is the
 # 99.9th percentile of the clean training projections plus MARGIN. Chosen by the cross-validation this
-# script prints (2,700 crops, 2026-12-04): colour 0.7% clean over the threshold, 98% detected at 0.4; gray
-# 1.7% over, 78% at 0.4. A wider margin (1.0) gave gray 0.5% over but only 62% at 0.4.
+# script prints (2,800 crops per model, 2026-12-04): colour 1.7% of clean crops over the threshold, 99%
+# detected at 0.4; gray 0.8% over, 70% at 0.4. On the crops without smooth ones, a wider margin (1.0) gave
+# gray 0.5% over but only 62% at 0.4 (against 1.7% and 78% with 0.5).
 RIDGE = {"color": 0.001, "gray": 0.001}
 # Ridge penalty of the payload regression (on standardised features): chosen on the training crops; the
 # benchmark's held-out covers give a mean absolute error of about 0.025 (colour) / 0.035 (gray) at 0.2.
