@@ -26,15 +26,39 @@ def pair_pvalues(hists: np.ndarray) -> np.ndarray:
     return p
 
 
-def prefix_pvalues(channel: np.ndarray, order: str = "xy", points: int = POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """(fractions, p-values) for growing prefixes of the channel in `order` ("xy" rows, "yx" columns)."""
-    flat = (channel if order == "xy" else channel.T).ravel()
-    n = flat.size
+def prefix_histograms(channel: np.ndarray, order: str = "xy", points: int = POINTS) -> np.ndarray:
+    """(points, 256) value histograms of the growing prefixes 1/points, ..., 1 of the channel in `order`
+    ("xy" rows, "yx" columns); the last row is the whole channel's histogram."""
+    n = channel.size
     points = max(1, min(points, n))
     bounds = np.arange(points + 1) * n // points
-    hists = np.stack([np.bincount(flat[a:b], minlength=256) for a, b in zip(bounds[:-1], bounds[1:])])
-    cum = np.cumsum(hists, axis=0)
-    return np.arange(1, points + 1) / points, pair_pvalues(cum)
+    if order == "xy":
+        flat = channel.ravel()
+        hists = [np.bincount(flat[a:b], minlength=256) for a, b in zip(bounds[:-1], bounds[1:])]
+    else:
+        hists = [_column_range_histogram(channel, a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+    return np.cumsum(np.stack(hists), axis=0)
+
+
+def _column_range_histogram(channel: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Histogram of the values start..stop-1 in column-major order, without transposing the channel (a
+    transposed copy of a large image costs more than all the counting)."""
+    h = channel.shape[0]
+    (c0, r0), (c1, r1) = divmod(start, h), divmod(stop, h)
+    if c0 == c1:
+        return np.bincount(channel[r0:r1, c0], minlength=256)
+    hist = np.bincount(channel[r0:, c0], minlength=256)
+    if c1 > c0 + 1:
+        hist += np.bincount(channel[:, c0 + 1:c1].ravel(), minlength=256)
+    if r1:
+        hist += np.bincount(channel[:r1, c1], minlength=256)
+    return hist
+
+
+def prefix_pvalues(channel: np.ndarray, order: str = "xy", points: int = POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(fractions, p-values) for growing prefixes of the channel in `order` ("xy" rows, "yx" columns)."""
+    cum = prefix_histograms(channel, order, points)
+    return np.arange(1, len(cum) + 1) / len(cum), pair_pvalues(cum)
 
 
 def equalised_run(fractions: np.ndarray, pvalues: np.ndarray) -> float:
@@ -48,8 +72,9 @@ def equalised_run(fractions: np.ndarray, pvalues: np.ndarray) -> float:
 
 def chi_square_estimate(name: str, channel: np.ndarray) -> ChannelEstimate:
     """Whole-channel p-value, and the sequential run length in both scan orders (the longer one wins)."""
-    whole = float(pair_pvalues(np.bincount(channel.ravel(), minlength=256))[0])
-    runs = {order: equalised_run(*prefix_pvalues(channel, order)) for order in ("xy", "yx")}
+    cum = {order: prefix_histograms(channel, order) for order in ("xy", "yx")}
+    whole = float(pair_pvalues(cum["xy"][-1])[0])
+    runs = {order: equalised_run(np.arange(1, len(c) + 1) / len(c), pair_pvalues(c)) for order, c in cum.items()}
     best = max(runs, key=lambda o: runs[o])
     stats = {"p_value": whole if np.isfinite(whole) else None, "run_fraction": runs[best], "order": best,
              "runs": runs, "run_samples": int(round(runs[best] * channel.size))}
