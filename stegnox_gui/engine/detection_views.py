@@ -41,7 +41,8 @@ def chi_square_curve(image: ImageData, channel: str | None = None, order: str = 
 
 def payload_estimates(image: ImageData) -> dict[str, Any]:
     """{"channels": {name: {"rs": bpc|None, "spa": ..., "ws": ...}}, "reasons": {name: why undecided},
-    "lsb_matching": {"projection", "threshold", "decisive"} or None} (bpc = bits per channel value)."""
+    "lsb_matching": {"projection", "threshold", "decisive", "payload_bpc"} or None (undecided: its reason is
+    in "reasons")} (bpc = bits per channel value)."""
     out: dict[str, Any] = {"channels": {}, "reasons": {}, "lsb_matching": None}
     if image.palette_indices is not None:
         out["reasons"]["image"] = "palette image: LSB detectors do not apply"
@@ -64,5 +65,7 @@ def payload_estimates(image: ImageData) -> dict[str, Any]:
         d = LSBM.run(image, RunContext())[0].data
         if d.get("decided"):
             out["lsb_matching"] = {"projection": d["projection"], "threshold": d["threshold"],
-                                   "decisive": d["decisive"]}
+                                   "decisive": d["decisive"], "payload_bpc": d["payload_bpc"]}
+        elif d.get("reason"):
+            out["reasons"]["lsb_matching"] = d["reason"]
     return out

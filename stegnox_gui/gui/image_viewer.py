@@ -392,7 +392,13 @@ class ImageViewer(QWidget):
             value = value or {}
             self.estimate_plot.set_groups(value.get("channels"))
             reasons = value.get("reasons") or {}
-            self.estimate_note.setText("\n".join(f"{k}: {v}" for k, v in reasons.items()))
+            lines = [f"{k}: {v}" for k, v in reasons.items()]
+            lsbm = value.get("lsb_matching")
+            if lsbm:
+                lines.insert(0, f"LSB matching (±1): discriminant {lsbm['projection']:.1f}, threshold "
+                                f"{lsbm['threshold']:.1f}, about {lsbm['payload_bpc']:.2f} bits per value"
+                                + ("" if lsbm["decisive"] else " (information only: decoded JPEG pixels)"))
+            self.estimate_note.setText("\n".join(lines))
             if not self.estimate_plot.has_data():
                 self.estimate_plot.set_empty("No payload estimates for this image"
                                              + (f": {next(iter(reasons.values()))}" if reasons else ""))

@@ -75,7 +75,8 @@ def compute_view(image: ImageData, key: ViewKey) -> Any:
 
 def _detection_view(image: ImageData, kind: str) -> Any:
     """Detection plot data normalised for the plots: chi_square -> {channel: {"x", "p"}};
-    estimates -> {"channels": {channel: {detector: estimate}}, "reasons": {what: why undecided}}."""
+    estimates -> {"channels": {channel: {detector: estimate}}, "reasons": {what: why undecided},
+    "lsb_matching": {"projection", "threshold", "decisive", "payload_bpc"} or None}."""
     try:
         from stegnox_gui.engine import detection_views
     except ImportError:
@@ -83,8 +84,9 @@ def _detection_view(image: ImageData, kind: str) -> Any:
     if kind == "estimates":
         raw = _plain(detection_views.payload_estimates(image)) or {}
         if "channels" in raw:
-            return {"channels": raw.get("channels") or {}, "reasons": raw.get("reasons") or {}}
-        return {"channels": raw, "reasons": {}}
+            return {"channels": raw.get("channels") or {}, "reasons": raw.get("reasons") or {},
+                    "lsb_matching": raw.get("lsb_matching")}
+        return {"channels": raw, "reasons": {}, "lsb_matching": None}
     raw = _plain(detection_views.chi_square_curve(image)) or {}
     xs = raw.get("x") or []
     if "channels" in raw:

@@ -242,6 +242,22 @@ def test_histogram_and_detection_plots(qtbot, viewer, rgb_path):
             assert set(viewer.estimate_plot.groups()) <= {"r", "g", "b"}
 
 
+def test_detection_plots_state_the_lsb_matching_verdict(qtbot, viewer, tmp_path):
+    """A photo with +-1 embedding: the plots' note gives the LSB-matching discriminant, its threshold and
+    the estimated rate, the numbers behind the verdict."""
+    pytest.importorskip("stegnox_gui.engine.detection_views")
+    from stegnox_gui.engine.detection.simulate import lsb_match
+    from tests.detect_helpers import clean_pngs, cover_array
+
+    path = tmp_path / "stego.png"
+    Image.fromarray(lsb_match(cover_array(clean_pngs("RGB")[0]), 0.4, seed=21)).save(path)
+    viewer.set_image(path)
+    viewer.set_mode("plots")
+    qtbot.waitUntil(lambda: "LSB matching" in viewer.estimate_note.text(), timeout=20000)
+    note = viewer.estimate_note.text()
+    assert "discriminant" in note and "threshold" in note and "bits per value" in note, note
+
+
 @pytest.mark.slow
 def test_loading_a_large_image_does_not_block_the_gui_thread(qtbot, viewer, tmp_path):
     """A 24 MP image loads and shows while the GUI thread keeps ticking (relative, not absolute, time)."""
