@@ -99,8 +99,9 @@ def cross_validate(rows: list[dict], kind: str, folds: int = 5) -> None:
         test_photos = set(photos[k::folds])
         train = [r for r in rows if r["photo"] not in test_photos]
         test = [r for r in rows if r["photo"] in test_photos and r["group"] == "photo"]
-        mean, w = fld(np.array([r["clean"] for r in train]), np.array([r["stego"] for r in train]), RIDGE[kind])
-        hidden, _ = thresholds((np.array([r["clean"] for r in train]) - mean) @ w)
+        clean = np.array([r["clean"] for r in train])
+        mean, w = fld(clean, np.array([r["stego"] for r in train]), RIDGE[kind])
+        hidden, _ = thresholds((clean - mean) @ w)
         for r in test:
             over += int((r["clean"] - mean) @ w > hidden)
             total += 1

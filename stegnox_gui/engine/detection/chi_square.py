@@ -72,9 +72,9 @@ def equalised_run(fractions: np.ndarray, pvalues: np.ndarray) -> float:
 
 def chi_square_estimate(name: str, channel: np.ndarray) -> ChannelEstimate:
     """Whole-channel p-value, and the sequential run length in both scan orders (the longer one wins)."""
-    cum = {order: prefix_histograms(channel, order) for order in ("xy", "yx")}
-    whole = float(pair_pvalues(cum["xy"][-1])[0])
-    runs = {order: equalised_run(np.arange(1, len(c) + 1) / len(c), pair_pvalues(c)) for order, c in cum.items()}
+    curves = {order: prefix_pvalues(channel, order) for order in ("xy", "yx")}
+    whole = float(curves["xy"][1][-1])  # the last prefix is the whole channel
+    runs = {order: equalised_run(*curve) for order, curve in curves.items()}
     best = max(runs, key=lambda o: runs[o])
     stats = {"p_value": whole if np.isfinite(whole) else None, "run_fraction": runs[best], "order": best,
              "runs": runs, "run_samples": int(round(runs[best] * channel.size))}
